@@ -1,0 +1,85 @@
+"""Portfolio: many partnerships on one map, filtered and coloured, with a table."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import plotting as pp
+from ui import state
+
+ds = state.dataset()
+st.title("Portfolio")
+pair = state.axis_pair(ds)
+if pair is None:
+    st.error("The map needs at least two valid axes in axes.csv.")
+    st.stop()
+x_axis, y_axis = pair
+parts = ds.partnerships
+
+# ---- filters -------------------------------------------------------------------------
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns(4)
+    chosen: dict[str, list[str]] = {}
+    for col, box in (("sector", c1), ("country", c2), ("arrangement", c3)):
+        values = sorted({v for v in parts[col] if v}, key=str.casefold)
+        chosen[col] = box.multiselect(col.capitalize(), values, key=f"pf_{col}", placeholder="All")
+    perspectives = [pp.ALL, *ds.perspectives]
+    perspective = c4.selectbox("Perspective", perspectives, key="pf_perspective")
+    c5, c6, c7 = st.columns([2, 1, 1])
+    dates = ds.placements["date"]
+    first = dates.min().date() if len(dates) else dt.date.today()
+    last = dates.max().date() if len(dates) else dt.date.today()
+    period = c5.date_input(
+        "Placements dated", value=(first, last), min_value=first, max_value=last,
+        key="pf_dates", format="YYYY-MM-DD",
+        help="Each partnership is shown at its latest placement within this period.",
+    )
+    colour_options = ["perspective", *ds.categorical_columns]
+    color_by = c6.selectbox("Colour by", colour_options, index=colour_options.index("sector")
+                            if "sector" in colour_options else 0, key="pf_color")
+    kind = c7.segmented_control(
+        "Show", pp.KINDS, default="actual", key="pf_kind",
+        format_func={"actual": "Where they are", "target": "Targets"}.get,
+    ) or "actual"
+
+start, end = (period + (None, None))[:2] if isinstance(period, tuple) else (period, None)
+flt = pp.PortfolioFilter(
+    columns=chosen, perspective=perspective, kind=kind,
+    start=pd.Timestamp(start) if start else None, end=pd.Timestamp(end) if end else None,
+)
+points = pp.portfolio_points(ds, x_axis.axis_id, y_axis.axis_id, flt)
+n_parts = points["partnership_id"].nunique()
+st.caption(
+    f"{n_parts} of {len(parts)} partnerships, {len(points)} placements shown"
+    + ("" if perspective == pp.ALL else f", as seen by {perspective}")
+    + ". Drag a box or lasso, or click points, to list them below."
+)
+
+fig = pp.portfolio_map(points, x_axis, y_axis, color_by=color_by, height=680)
+event = st.plotly_chart(
+    fig, key="portfolio_chart", on_select="rerun", selection_mode=("points", "box", "lasso"),
+    config={"displaylogo": False},
+)
+
+selected = pp.analysis.selected_rows(points, event.selection.points if event else [])
+table_cols = ["name", "country", "sector", "arrangement", "perspective", "date",
+              x_axis.axis_id, y_axis.axis_id, "note"]
+labels = {x_axis.axis_id: x_axis.label, y_axis.axis_id: y_axis.label, "name": "Partnership",
+          "note": "Rationale"}
+
+
+def show(frame: pd.DataFrame) -> None:
+    out = frame[[c for c in table_cols if c in frame.columns]].copy()
+    out["date"] = out["date"].dt.date
+    st.dataframe(out.rename(columns=labels), hide_index=True, width="stretch")
+
+
+if len(selected):
+    st.subheader(f"Selected: {len(selected)} placement(s)")
+    show(selected)
+st.subheader("What the map shows")
+if points.empty:
+    st.info("No placements match these filters. Widen the period or clear a filter.")
+else:
+    show(points)

@@ -1,0 +1,201 @@
+"""Analysis of placements: latest positions, portfolios, filters.
+
+Plain functions on pandas frames, vectorised (no per-row Python loops) so that they stay
+fast on large portfolios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from plotting.model import Dataset
+
+ALL = "All perspectives"
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    """What the portfolio shows: partnership column filters, perspective and dates."""
+
+    columns: Mapping[str, Sequence[str]] | None = None
+    perspective: str | None = None
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    kind: str = "actual"
+
+
+def filter_partnerships(
+    partnerships: pd.DataFrame, columns: Mapping[str, Sequence[str]] | None
+) -> pd.DataFrame:
+    """Partnerships whose columns take one of the chosen values (an empty choice = all)."""
+    if not columns:
+        return partnerships
+    mask = pd.Series(True, index=partnerships.index)
+    for col, values in columns.items():
+        if values and col in partnerships.columns:
+            mask &= partnerships[col].isin(list(values))
+    return partnerships.loc[mask]
+
+
+def latest(
+    placements: pd.DataFrame, axes: Sequence[str], by: Sequence[str] = ("partnership_id", "perspective")
+) -> pd.DataFrame:
+    """The latest placement per group among rows that have a value on every axis in `axes`.
+
+    Ties on the same date go to the row further down the file, the way a later entry
+    in a spreadsheet supersedes an earlier one.
+    """
+    rows = placements.dropna(subset=list(axes)) if axes else placements
+    if rows.empty:
+        return rows
+    rows = rows.sort_values(["date", "_row"], kind="stable")
+    return rows.drop_duplicates(subset=list(by), keep="last")
+
+
+def portfolio_points(
+    dataset: Dataset, x: str, y: str, flt: PortfolioFilter | None = None
+) -> pd.DataFrame:
+    """One row per partnership and perspective: its latest placement on x and y.
+
+    Only placements of `flt.kind` dated within [start, end] count, so the end date gives
+    the portfolio as it stood on that day. Partnership columns are joined on.
+    """
+    flt = flt or PortfolioFilter()
+    parts = filter_partnerships(dataset.partnerships, flt.columns)
+    p = dataset.placements
+    mask = p["kind"].eq(flt.kind) & p["partnership_id"].isin(parts["partnership_id"])
+    if flt.perspective and flt.perspective != ALL:
+        mask &= p["perspective"].eq(flt.perspective)
+    if flt.start is not None:
+        mask &= p["date"] >= pd.Timestamp(flt.start)
+    if flt.end is not None:
+        mask &= p["date"] <= pd.Timestamp(flt.end)
+    points = latest(p.loc[mask], [x, y])
+    info = parts.drop(columns=["_row"], errors="ignore")
+    out = points.merge(info, on="partnership_id", how="left", validate="many_to_one")
+    return out.sort_values(["name", "perspective"], key=lambda s: s.str.casefold()).reset_index(
+        drop=True
+    )
+
+
+def partnership_placements(dataset: Dataset, partnership_id: str) -> pd.DataFrame:
+    """All placements of one partnership, oldest first."""
+    p = dataset.placements
+    return p.loc[p["partnership_id"].eq(partnership_id)].sort_values(["date", "_row"], kind="stable")
+
+
+def summary(dataset: Dataset) -> dict[str, object]:
+    """Headline numbers of a dataset for the overview."""
+    p = dataset.placements
+    return {
+        "partnerships": len(dataset.partnerships),
+        "placements": int(p["kind"].eq("actual").sum()),
+        "targets": int(p["kind"].eq("target").sum()),
+        "perspectives": len(dataset.perspectives),
+        "axes": len(dataset.axes),
+        "first_date": p["date"].min() if len(p) else None,
+        "last_date": p["date"].max() if len(p) else None,
+        "countries": int(dataset.partnerships["country"].replace("", pd.NA).nunique()),
+    }
+
+
+def consensus_points(
+    dataset: Dataset, x: str, y: str, flt: PortfolioFilter | None = None
+) -> pd.DataFrame:
+    """One row per partnership: the median of its perspectives' latest placements.
+
+    The median, per axis, because one outlying partner should not drag the shared
+    picture; `n_perspectives` says how many views it rests on.
+    """
+    points = portfolio_points(dataset, x, y, flt)
+    if points.empty:
+        return points.assign(n_perspectives=pd.Series([], dtype=int))
+    grouped = points.groupby("partnership_id", sort=False)
+    centre = grouped[[x, y]].median()
+    last = grouped.agg(date=("date", "max"), n_perspectives=("perspective", "nunique"))
+    info = dataset.partnerships.drop(columns=["_row"], errors="ignore").set_index("partnership_id")
+    out = centre.join(last).join(info, how="left").reset_index()
+    out["perspective"] = "consensus of " + out["n_perspectives"].astype(str)
+    out["kind"] = "actual"
+    out["note"] = ""
+    return out.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+def latest_position(
+    dataset: Dataset, partnership_id: str, perspective: str, kind: str = "actual"
+) -> dict[str, float]:
+    """The latest value on each axis from one perspective ({} if never placed).
+
+    Each axis takes its own latest value, so an axis left blank in the last round
+    keeps the value from the round before: the natural starting point for a new one.
+    """
+    p = dataset.placements
+    rows = p.loc[
+        p["partnership_id"].eq(partnership_id) & p["perspective"].eq(perspective) & p["kind"].eq(kind)
+    ].sort_values(["date", "_row"], kind="stable")
+    out: dict[str, float] = {}
+    for axis_id in dataset.axis_ids:
+        values = rows[axis_id].dropna()
+        if len(values):
+            out[axis_id] = float(values.iloc[-1])
+    return out
+
+
+def perspective_options(dataset: Dataset, partnership_id: str | None) -> list[str]:
+    """Perspectives to offer: standard ones, the partnership's partners, and those used."""
+    from plotting.model import STANDARD_PERSPECTIVES
+
+    options = list(STANDARD_PERSPECTIVES)
+    if partnership_id is not None:
+        row = dataset.partnerships.loc[dataset.partnerships["partnership_id"].eq(partnership_id)]
+        if len(row):
+            for name in str(row["partners"].iloc[0]).split(";"):
+                name = name.strip()
+                if name and name not in options:
+                    options.append(name)
+    for p in dataset.perspectives:
+        if p not in options:
+            options.append(p)
+    return options
+
+
+def slugify(name: str) -> str:
+    """A partnership id from a name: lowercase ASCII words joined by '-'."""
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:48].rstrip("-") or "partnership"
+
+
+def unique_id(base: str, taken: Sequence[str]) -> str:
+    """`base`, or `base-2`, `base-3`… whichever is not taken yet."""
+    used = set(taken)
+    if base not in used:
+        return base
+    n = 2
+    while f"{base}-{n}" in used:
+        n += 1
+    return f"{base}-{n}"
+
+
+def selected_rows(points: pd.DataFrame, selection: Sequence[Mapping]) -> pd.DataFrame:
+    """The rows of `points` picked on a chart, from Streamlit's selection points.
+
+    Figure builders put each row's index label in customdata[0]; points without it
+    (the balance marker, the click grid) are ignored.
+    """
+    labels = []
+    for point in selection:
+        custom = point.get("customdata")
+        if custom:
+            try:
+                labels.append(int(custom[0]))
+            except (TypeError, ValueError):
+                continue
+    labels = [i for i in dict.fromkeys(labels) if i in points.index]
+    return points.loc[labels]

@@ -1,0 +1,456 @@
+"""Plotly figure builders, the plotly.express way: data first, options after, a Figure back.
+
+Every builder draws on the same tension map: two axes from -5 to +5, each pole named at
+its end, the centre marked as balance, the quadrants shaded and named. User text reaches
+Plotly only through `plotly_text` (escaped), and hover templates refer to it through
+`customdata`/`meta`, never by pasting it into the template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from plotting.model import POSITION_MAX, POSITION_MIN, Axis
+from plotting.text import plotly_text
+
+#: Okabe–Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#999999",
+    "#000000",
+    "#F0E442",
+)
+#: Symbols paired with colours, so that nothing is told by colour alone.
+SYMBOLS = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "pentagon",
+    "hexagon",
+    "triangle-down",
+    "star-square",
+    "cross",
+)
+QUADRANT_FILLS = ("#EAF2FA", "#F2EEF8", "#EDF6F0", "#FBF3EA")  # tl, tr, bl, br
+RANGE = (POSITION_MIN - 0.6, POSITION_MAX + 0.6)
+#: Above this many points, scatter traces use WebGL.
+WEBGL_THRESHOLD = 1000
+#: Spacing of the invisible click grid (and of the sliders).
+GRID_STEP = 0.25
+CLICK_GRID_NAME = "click-grid"
+FONT = "Inter, 'Source Sans Pro', 'Segoe UI', Helvetica, Arial, sans-serif"
+
+
+def style_for(index: int) -> tuple[str, str]:
+    """(colour, symbol) of the index-th group."""
+    return PALETTE[index % len(PALETTE)], SYMBOLS[index % len(SYMBOLS)]
+
+
+def tension_map(
+    x_axis: Axis,
+    y_axis: Axis,
+    *,
+    title: str | None = None,
+    height: int = 620,
+    font_size: int = 13,
+) -> go.Figure:
+    """An empty tension map of two axes: poles at both ends, balance at the centre."""
+    fig = go.Figure()
+    lo, hi = RANGE
+    quads = (
+        (lo, 0, 0, hi, f"{y_axis.high_pole} · {x_axis.low_pole}", "left", "top"),
+        (0, hi, 0, hi, f"{y_axis.high_pole} · {x_axis.high_pole}", "right", "top"),
+        (lo, 0, lo, 0, f"{y_axis.low_pole} · {x_axis.low_pole}", "left", "bottom"),
+        (0, hi, lo, 0, f"{y_axis.low_pole} · {x_axis.high_pole}", "right", "bottom"),
+    )
+    for (x0, x1, y0, y1, name, xanchor, yanchor), fill in zip(quads, QUADRANT_FILLS, strict=True):
+        fig.add_shape(
+            type="rect", x0=x0, x1=x1, y0=y0, y1=y1, fillcolor=fill, line_width=0, layer="below"
+        )
+        fig.add_annotation(
+            x=x0 + 0.15 if xanchor == "left" else x1 - 0.15,
+            y=y1 - 0.15 if yanchor == "top" else y0 + 0.15,
+            text=plotly_text(name, width=28),
+            showarrow=False,
+            xanchor=xanchor,
+            yanchor=yanchor,
+            align=xanchor,
+            font={"size": font_size - 1, "color": "#5B6573"},
+            name="quadrant",
+        )
+    pole_font = {"size": font_size + 1, "color": "#1F2A37"}
+    for text, x, y, xanchor, angle in (
+        (f"◀ {x_axis.low_pole}", 0.0, -0.055, "left", 0),
+        (f"{x_axis.high_pole} ▶", 1.0, -0.055, "right", 0),
+    ):
+        fig.add_annotation(
+            x=x, y=y, xref="x domain", yref="y domain", text=f"<b>{plotly_text(text)}</b>",
+            showarrow=False, xanchor=xanchor, yanchor="top", textangle=angle, font=pole_font,
+            name="pole",
+        )
+    for text, y, yanchor in (
+        (f"◀ {y_axis.low_pole}", 0.0, "bottom"),
+        (f"{y_axis.high_pole} ▶", 1.0, "top"),
+    ):
+        fig.add_annotation(
+            x=-0.055, y=y, xref="x domain", yref="y domain", text=f"<b>{plotly_text(text)}</b>",
+            showarrow=False, xanchor="right", yanchor=yanchor, textangle=-90, font=pole_font,
+            name="pole",
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[0], y=[0], mode="markers+text", text=["balance"], textposition="bottom right",
+            textfont={"size": font_size - 2, "color": "#6B7280"},
+            marker={"symbol": "circle-open", "size": 14, "color": "#6B7280", "line": {"width": 2}},
+            hoverinfo="skip", showlegend=False, name="balance",
+        )
+    )
+    axis_common = {
+        "range": list(RANGE),
+        "tickvals": list(range(int(POSITION_MIN), int(POSITION_MAX) + 1)),
+        "zeroline": True,
+        "zerolinecolor": "#9AA4B2",
+        "zerolinewidth": 1.5,
+        "showgrid": True,
+        "gridcolor": "rgba(120,130,145,0.12)",
+        "fixedrange": True,
+        "tickfont": {"size": font_size - 2, "color": "#6B7280"},
+        "showline": False,
+    }
+    fig.update_layout(
+        # Poles are named at both ends of each axis by annotations; the (hidden) title
+        # keeps the tension's full name for exports and screen readers.
+        xaxis={**axis_common, "constrain": "domain", "title": {"text": plotly_text(x_axis.label), "font": {"size": 1,
+               "color": "rgba(0,0,0,0)"}}},
+        yaxis={**axis_common, "title": {"text": plotly_text(y_axis.label), "font": {"size": 1,
+               "color": "rgba(0,0,0,0)"}}, "scaleanchor": "x", "scaleratio": 1,
+               "constrain": "domain"},
+        height=height,
+        margin={"l": 80, "r": 24, "t": 70 if title else 30, "b": 70},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        font={"family": FONT, "size": font_size, "color": "#1F2A37"},
+        hovermode="closest",
+        hoverlabel={"bgcolor": "white", "font": {"size": font_size, "family": FONT}, "align": "left"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0,
+                "font": {"size": font_size - 1}, "itemclick": "toggle"},
+        title={"text": plotly_text(title), "x": 0.01, "font": {"size": font_size + 5}} if title else None,
+        dragmode=False,
+        meta=[plotly_text(x_axis.label), plotly_text(y_axis.label)],
+    )
+    return fig
+
+
+def _hover(points: pd.DataFrame, x_axis: Axis, y_axis: Axis) -> tuple[np.ndarray, str]:
+    """customdata and a hover template for placement rows (all user text escaped).
+
+    customdata[0] is the row's index label, so a selection maps back to its row.
+    """
+    def col(name: str, width: int | None = None) -> list[str]:
+        if name not in points.columns:
+            return [""] * len(points)
+        return [plotly_text(v, width) for v in points[name].fillna("").astype(str)]
+
+    dates = points["date"].dt.strftime("%Y-%m-%d").tolist() if "date" in points else [""] * len(points)
+    partners = [plotly_text(str(v).replace(";", ",")) for v in points.get("partners", pd.Series([""] * len(points))).fillna("")]
+    custom = np.column_stack(
+        [
+            points.index.astype(str).to_numpy(),
+            col("name"),
+            partners,
+            col("perspective"),
+            dates,
+            col("note", 60),
+            col("kind"),
+        ]
+    ) if len(points) else np.empty((0, 7))
+    template = (
+        "<b>%{customdata[1]}</b><br>"
+        "Partners: %{customdata[2]}<br>"
+        "Perspective: %{customdata[3]} · %{customdata[6]} · %{customdata[4]}<br>"
+        "%{meta[0]}: <b>%{x:+.1f}</b><br>"
+        "%{meta[1]}: <b>%{y:+.1f}</b><br>"
+        "<i>%{customdata[5]}</i><extra></extra>"
+    )
+    return custom, template
+
+
+#: Where a label can go around its marker: (textposition, dx, dy) in label-box units.
+_LABEL_SLOTS = (
+    ("top center", 0.0, 0.5),
+    ("bottom center", 0.0, -0.5),
+    ("middle right", 0.5, 0.0),
+    ("middle left", -0.5, 0.0),
+    ("top right", 0.5, 0.5),
+    ("top left", -0.5, 0.5),
+    ("bottom right", 0.5, -0.5),
+    ("bottom left", -0.5, -0.5),
+)
+
+
+def label_positions(
+    xs: Sequence[float], ys: Sequence[float], texts: Sequence[str], *, px_per_unit: float = 45.0,
+    font_size: int = 11,
+) -> list[str]:
+    """A textposition per point that keeps labels off each other and off the markers.
+
+    Greedy: each label takes the first slot around its marker whose box overlaps no
+    placed label and no marker, else the least crowded one. Boxes are estimated from
+    the text length, which is close enough for sans-serif fonts.
+    """
+    char_w = 0.56 * font_size / px_per_unit
+    line_h = 1.25 * font_size / px_per_unit
+    marker = 9 / px_per_unit
+    points = np.column_stack([np.asarray(xs, float), np.asarray(ys, float)])
+    placed: list[tuple[float, float, float, float]] = []
+    out = []
+    for (x, y), text in zip(points, texts, strict=True):
+        lines = text.split("<br>")
+        w = max(len(line) for line in lines) * char_w
+        h = len(lines) * line_h
+        best, best_cost = _LABEL_SLOTS[0][0], float("inf")
+        for name, dx, dy in _LABEL_SLOTS:
+            cx = x + dx * (w + 2 * marker) if dx else x
+            cy = y + dy * (h + 2 * marker) if dy else y
+            box = (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
+            cost = sum(_overlap(box, b) for b in placed)
+            near = points[(np.abs(points[:, 0] - cx) < w / 2 + marker)
+                          & (np.abs(points[:, 1] - cy) < h / 2 + marker)]
+            cost += len(near) * marker * marker
+            if box[0] < RANGE[0] or box[1] > RANGE[1] or box[2] < RANGE[0] or box[3] > RANGE[1]:
+                cost += w * h
+            if cost < best_cost:
+                best, best_cost, best_box = name, cost, box
+                if cost == 0:
+                    break
+        placed.append(best_box)
+        out.append(best)
+    return out
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Area shared by two boxes (x0, x1, y0, y1)."""
+    w = min(a[1], b[1]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[2], b[2])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def short_label(text: str, width: int = 20, max_chars: int = 34) -> str:
+    """A label for beside a marker: shortened, wrapped on two lines at most, escaped."""
+    text = str(text)
+    if len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return plotly_text(text, width)
+
+
+def _scatter_class(n: int) -> type[go.Scatter] | type[go.Scattergl]:
+    return go.Scattergl if n > WEBGL_THRESHOLD else go.Scatter
+
+
+def portfolio_map(
+    points: pd.DataFrame,
+    x_axis: Axis,
+    y_axis: Axis,
+    *,
+    color_by: str | None = None,
+    labels: bool | None = None,
+    title: str | None = None,
+    height: int = 640,
+    font_size: int = 13,
+) -> go.Figure:
+    """Many partnerships on one tension map, one trace per group of `color_by`.
+
+    Args:
+        points: rows of `analysis.portfolio_points` (x and y columns named by axis id).
+        color_by: a column to group by; each group gets a colour and a marker symbol.
+        labels: write partnership names beside the points (default: when 40 or fewer).
+    """
+    fig = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size)
+    if points.empty:
+        fig.add_annotation(
+            x=0, y=2.5, text="No placements match these filters", showarrow=False,
+            font={"size": font_size + 3, "color": "#6B7280"}, name="empty",
+        )
+        return fig
+    labels = len(points) <= 40 if labels is None else labels
+    if color_by and color_by in points.columns:
+        keys = points[color_by].fillna("").astype(str).replace("", "(blank)")
+        groups = sorted(keys.unique(), key=str.casefold)
+    else:
+        keys = pd.Series(["Partnerships"] * len(points), index=points.index)
+        groups = ["Partnerships"]
+    scatter = _scatter_class(len(points))
+    if labels:
+        texts = pd.Series([short_label(v) for v in points["name"].astype(str)], index=points.index)
+        where = pd.Series(
+            label_positions(points[x_axis.axis_id], points[y_axis.axis_id], texts.tolist(),
+                            px_per_unit=(height - 150) / 11.2, font_size=font_size - 2),
+            index=points.index,
+        )
+    for i, group in enumerate(groups):
+        rows = points.loc[keys.eq(group).to_numpy()]
+        colour, symbol = style_for(i)
+        custom, template = _hover(rows, x_axis, y_axis)
+        trace = scatter(
+            x=rows[x_axis.axis_id].to_numpy(),
+            y=rows[y_axis.axis_id].to_numpy(),
+            mode="markers+text" if labels and scatter is go.Scatter else "markers",
+            name=plotly_text(group),
+            legendgroup=str(i),
+            text=texts.loc[rows.index].tolist() if labels else None,
+            textposition=where.loc[rows.index].tolist() if labels else None,
+            textfont={"size": font_size - 2, "color": "#374151"},
+            marker={"color": colour, "symbol": symbol, "size": 13 if len(points) < 200 else 7,
+                    "line": {"width": 1, "color": "white"}, "opacity": 0.92},
+            customdata=custom,
+            hovertemplate=template,
+            showlegend=color_by is not None,
+        )
+        fig.add_trace(trace)
+    fig.update_layout(dragmode="select" if len(points) else False)
+    return fig
+
+
+def click_grid(step: float = GRID_STEP) -> go.Scatter:
+    """An invisible, dense grid of points: clicking empty chart space selects the nearest.
+
+    Plotly reports clicks only on points, so this grid is what makes click-to-place work.
+    """
+    ticks = np.round(np.arange(POSITION_MIN, POSITION_MAX + step / 2, step), 4)
+    xs, ys = np.meshgrid(ticks, ticks)
+    return go.Scatter(
+        x=xs.ravel(), y=ys.ravel(), mode="markers", name=CLICK_GRID_NAME,
+        marker={"size": 4, "opacity": 0, "color": "#000000"},
+        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
+        hoverinfo="none", hovertemplate=None, showlegend=False,
+    )
+
+
+def partnership_map(
+    placements: pd.DataFrame,
+    x_axis: Axis,
+    y_axis: Axis,
+    *,
+    name: str = "",
+    preview: dict[str, float] | None = None,
+    preview_label: str = "New placement (not saved)",
+    clickable: bool = False,
+    perspectives: Sequence[str] | None = None,
+    title: str | None = None,
+    height: int = 620,
+    font_size: int = 13,
+) -> go.Figure:
+    """One partnership: each perspective's latest placement and its targets.
+
+    Args:
+        placements: that partnership's placements (any kinds); the latest actual and the
+            latest target of each perspective with values on both axes are drawn.
+        preview: an unsaved position ({axis_id: value}) drawn as a hollow marker.
+        clickable: add the invisible click grid for click-to-place.
+        perspectives: order of perspectives, so colours stay stable across charts.
+    """
+    from plotting.analysis import latest  # local: analysis imports nothing from here
+
+    fig = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size)
+    if clickable:
+        fig.add_trace(click_grid())
+    xs, ys = x_axis.axis_id, y_axis.axis_id
+    actual = latest(placements.loc[placements["kind"].eq("actual")], [xs, ys])
+    target = latest(placements.loc[placements["kind"].eq("target")], [xs, ys])
+    order = list(perspectives or [])
+    for p in pd.concat([actual["perspective"], target["perspective"]]).unique():
+        if p not in order:
+            order.append(p)
+    shown = actual.loc[actual["perspective"].isin(order)]
+    label_at = dict(zip(
+        shown["perspective"],
+        label_positions(shown[xs], shown[ys], [short_label(p, 18) for p in shown["perspective"]],
+                        px_per_unit=(height - 150) / 11.2, font_size=font_size - 2),
+        strict=True,
+    ))
+    for i, perspective in enumerate(order):
+        colour, symbol = style_for(i)
+        now = actual.loc[actual["perspective"].eq(perspective)].assign(name=name)
+        goal = target.loc[target["perspective"].eq(perspective)].assign(name=name)
+        label = plotly_text(perspective)
+        if len(now):
+            custom, template = _hover(now, x_axis, y_axis)
+            fig.add_trace(go.Scatter(
+                x=now[xs].to_numpy(), y=now[ys].to_numpy(), mode="markers+text",
+                name=label, legendgroup=label, text=[short_label(perspective, 18)],
+                textposition=label_at.get(perspective, "top center"),
+                textfont={"size": font_size - 2, "color": "#374151"},
+                marker={"color": colour, "symbol": symbol, "size": 16, "line": {"width": 1.5, "color": "white"}},
+                customdata=custom, hovertemplate=template,
+            ))
+        if len(goal):
+            custom, template = _hover(goal, x_axis, y_axis)
+            fig.add_trace(go.Scatter(
+                x=goal[xs].to_numpy(), y=goal[ys].to_numpy(), mode="markers",
+                name=f"{label} target", legendgroup=label, showlegend=False,
+                marker={"color": colour, "symbol": "star", "size": 20,
+                        "line": {"width": 2, "color": colour}, "opacity": 0.9},
+                customdata=custom, hovertemplate=template.replace("<b>%{customdata[1]}</b>", "<b>Target: %{customdata[1]}</b>"),
+            ))
+    if len(target):
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name="target", hoverinfo="skip",
+            marker={"symbol": "star", "size": 14, "color": "#9AA4B2"},
+        ))
+    if preview is not None and xs in preview and ys in preview:
+        fig.add_trace(go.Scatter(
+            x=[preview[xs]], y=[preview[ys]], mode="markers+text", name=plotly_text(preview_label),
+            text=[plotly_text(preview_label)], textposition="bottom center",
+            textfont={"size": font_size - 1, "color": "#B42318"},
+            marker={"symbol": "circle-open-dot", "size": 24, "color": "#B42318", "line": {"width": 3}},
+            hovertemplate=f"{plotly_text(preview_label)}<br>%{{meta[0]}}: %{{x:+.2f}}<br>%{{meta[1]}}: %{{y:+.2f}}<extra></extra>",
+        ))
+    if not len(actual) and not len(target) and preview is None:
+        fig.add_annotation(
+            x=0, y=2.5, text=f"No placement on these two axes yet for {plotly_text(name)}",
+            showarrow=False, font={"size": font_size + 2, "color": "#6B7280"}, name="empty",
+        )
+    return fig
+
+
+def trace_index(figure: go.Figure, name: str) -> int | None:
+    """Position of the first trace with this name (None if absent)."""
+    for i, trace in enumerate(figure.data):
+        if getattr(trace, "name", None) == name:
+            return i
+    return None
+
+
+def grid_point_from_selection(
+    points: Sequence[dict], grid_curve: int | None
+) -> tuple[float, float] | None:
+    """The (x, y) of a click on the invisible click grid, from Streamlit's selection.
+
+    A click near a real marker may select that marker instead; then its coordinates,
+    snapped to the grid, are used, which places the new point on top of it.
+    """
+    if not points:
+        return None
+    for point in points:
+        if grid_curve is not None and point.get("curve_number") == grid_curve:
+            return _snap(point["x"]), _snap(point["y"])
+    point = points[0]
+    if "x" in point and "y" in point:
+        return _snap(point["x"]), _snap(point["y"])
+    return None
+
+
+def _snap(value: float) -> float:
+    """Round to the grid and keep within the axis range."""
+    snapped = round(float(value) / GRID_STEP) * GRID_STEP
+    return float(min(max(snapped, POSITION_MIN), POSITION_MAX))

@@ -1,0 +1,423 @@
+"""Reading and writing a dataset folder of three CSV files.
+
+The CSV files are the source of truth and people also edit them in spreadsheets, so:
+every read reports problems instead of failing, and every write holds a lock on the
+folder and replaces the file atomically (a temporary file, flushed to disk, renamed over
+the old one), so a crash never leaves a half-written file and concurrent writers never
+lose each other's rows. Appends copy the existing bytes unchanged, so rows written by a
+spreadsheet keep their exact form.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from filelock import FileLock
+
+from plotting.model import (
+    AXES_COLUMNS,
+    AXES_FILE,
+    PARTNERSHIP_COLUMNS,
+    PARTNERSHIPS_FILE,
+    PLACEMENT_KEY,
+    PLACEMENTS_FILE,
+    Dataset,
+    Problem,
+)
+from plotting.validation import (
+    validate_axes,
+    validate_partnerships,
+    validate_placements,
+)
+
+LOCK_NAME = ".plotting.lock"
+#: How long a writer waits for another writer before giving up.
+LOCK_TIMEOUT_S = 30.0
+DATA_DIR_ENV = "PLOTTING_DATA_DIR"
+
+
+class DataError(Exception):
+    """A write was refused; `problems` says why. Nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def default_data_dir() -> Path:
+    """The dataset folder: $PLOTTING_DATA_DIR, or the sample data next to the package."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def data_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, mtime_ns, size) of each data file: changes whenever a file changes."""
+    out = []
+    for name in (AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE):
+        try:
+            st = (folder / name).stat()
+            out.append((name, st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            out.append((name, 0, -1))
+    return tuple(out)
+
+
+def _decode(path: Path, problems: list[Problem]) -> str | None:
+    """The file's text (UTF-8, a byte-order mark allowed), or None with a problem."""
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(name, None, None, f"file is missing from {path.parent}"))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        row = data.count(b"\n", 0, err.start) + 1
+        problems.append(
+            Problem(
+                name,
+                row,
+                None,
+                f"file is not UTF-8 (byte 0x{data[err.start]:02x} cannot be read); "
+                "save it as 'CSV UTF-8' from your spreadsheet program",
+            )
+        )
+        return None
+
+
+def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    """Read a CSV file as text cells (blank = ""), or None with a problem."""
+    text = _decode(path, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.append(Problem(path.name, 1, None, "file is empty; expected a header row"))
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, csv.Error) as err:
+        match = re.search(r"line (\d+)", str(err))
+        row = int(match.group(1)) if match else None
+        problems.append(Problem(path.name, row, None, f"cannot be read as CSV: {err}"))
+        return None
+    _check_header(frame, path.name, problems)
+    # Spreadsheet rows: blank lines are skipped by the parser, so count them back in.
+    frame["_row"] = _physical_rows(text, len(frame))
+    return frame
+
+
+def _check_header(frame: pd.DataFrame, name: str, problems: list[Problem]) -> None:
+    """Report blank or duplicated header cells (pandas renames them silently)."""
+    for col in frame.columns:
+        if str(col).startswith("Unnamed: "):
+            problems.append(Problem(name, 1, None, "a header cell is blank; name every column"))
+        elif re.fullmatch(r".+\.\d+", str(col)) and str(col).rsplit(".", 1)[0] in frame.columns:
+            problems.append(
+                Problem(name, 1, str(col).rsplit(".", 1)[0], "column appears twice in the header")
+            )
+
+
+def _physical_rows(text: str, n: int) -> np.ndarray:
+    """Spreadsheet row numbers of the n data records, allowing for blank lines.
+
+    Quoted cells may hold line breaks; spreadsheets count such a record as one row,
+    so rows are counted by records, and only wholly blank lines are skipped.
+    """
+    if "\n\n" not in text.replace("\r\n", "\n") and '"' not in text:
+        return np.arange(2, n + 2)
+    rows = []
+    reader = csv.reader(io.StringIO(text))
+    next(reader, None)
+    row = 1
+    for record in reader:
+        row += 1
+        if not record or all(c == "" for c in record) and len(record) <= 1:
+            continue
+        rows.append(row)
+    if len(rows) != n:  # the parser and csv disagree: fall back to plain numbering
+        return np.arange(2, n + 2)
+    return np.asarray(rows)
+
+
+def load_dataset(folder: Path | str) -> Dataset:
+    """Load and validate a dataset folder; problems are collected, never raised."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    raw_axes = read_raw(folder / AXES_FILE, problems)
+    axes = validate_axes(raw_axes, problems) if raw_axes is not None else []
+    raw_parts = read_raw(folder / PARTNERSHIPS_FILE, problems)
+    if raw_parts is not None:
+        partnerships = validate_partnerships(raw_parts, problems)
+    else:
+        partnerships = pd.DataFrame(
+            {c: pd.Series([], dtype="str") for c in PARTNERSHIP_COLUMNS} | {"_row": []}
+        )
+    for col in PARTNERSHIP_COLUMNS:
+        if col not in partnerships.columns:
+            partnerships[col] = ""
+    raw_places = read_raw(folder / PLACEMENTS_FILE, problems)
+    known = partnerships["partnership_id"] if raw_parts is not None else None
+    if raw_places is not None:
+        placements = validate_placements(raw_places, problems, axes, known)
+    else:
+        placements = validate_placements(
+            pd.DataFrame({c: pd.Series([], dtype="str") for c in PLACEMENT_KEY}), [], axes, None
+        )
+    problems.sort(key=lambda p: (p.file, p.row or 0))
+    return Dataset(folder, axes, partnerships, placements, problems)
+
+
+def format_number(value: object) -> str:
+    """A position as people write it: 2.5, -3, or blank for none."""
+    if value is None or value == "":
+        return ""
+    number = float(value)  # type: ignore[arg-type]
+    if np.isnan(number):
+        return ""
+    text = f"{round(number, 4):.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _header(path: Path) -> tuple[list[str], str, bool]:
+    """The header cells of a CSV file, its line ending, and whether it ends with one."""
+    with path.open("rb") as fh:
+        first = fh.readline()
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        if size:
+            fh.seek(size - 1)
+            last = fh.read(1)
+        else:
+            last = b"\n"
+    newline = "\r\n" if first.endswith(b"\r\n") else "\n"
+    header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]))
+    return header, newline, last in (b"\n", b"\r")
+
+
+def _encode_rows(rows: list[list[str]], newline: str) -> bytes:
+    """CSV bytes for rows, quoted as spreadsheets do (only where needed)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, keep_prefix_of: Path | None = None) -> None:
+    """Replace `path` with `data`: temp file in the same folder, fsync, rename.
+
+    With `keep_prefix_of`, the new file is that file's bytes followed by `data`
+    (an append that never exposes a half-written file).
+    """
+    folder = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if keep_prefix_of is not None:
+                with keep_prefix_of.open("rb") as src:
+                    while chunk := src.read(1 << 22):
+                        out.write(chunk)
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush the folder entry so that the rename survives a power cut."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def folder_lock(folder: Path) -> FileLock:
+    """The lock every writer to this dataset folder holds."""
+    return FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
+
+
+def _append_record(path: Path, record: Mapping[str, str], default_columns: tuple[str, ...]) -> None:
+    """Append one record under the file's own header (call with the lock held)."""
+    if not path.exists():
+        header = list(default_columns)
+        atomic_write_bytes(path, _encode_rows([header, [record.get(c, "") for c in header]], "\n"))
+        return
+    header, newline, ends_with_newline = _header(path)
+    data = _encode_rows([[record.get(c, "") for c in header]], newline)
+    if not ends_with_newline:
+        data = newline.encode() + data
+    atomic_write_bytes(path, data, keep_prefix_of=path)
+
+
+def placement_record(
+    placement: Mapping[str, object], axis_ids: list[str]
+) -> dict[str, str]:
+    """The CSV cells of one placement, from a mapping of Python values."""
+    date = placement.get("date", "")
+    if hasattr(date, "strftime"):
+        date = date.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    record = {
+        "partnership_id": str(placement.get("partnership_id", "")),
+        "date": str(date),
+        "perspective": str(placement.get("perspective", "")).strip(),
+        "kind": str(placement.get("kind", "")),
+        "spread": format_number(placement.get("spread")),
+        "note": str(placement.get("note", "") or ""),
+    }
+    for a in axis_ids:
+        record[a] = format_number(placement.get(a))
+    return record
+
+
+def append_placement(folder: Path | str, placement: Mapping[str, object]) -> dict[str, str]:
+    """Validate one placement and append it to placements.csv; returns the cells written.
+
+    Raises:
+        DataError: the placement is invalid, or a column it needs is not in the file's
+            header; nothing was written.
+    """
+    folder = Path(folder)
+    path = folder / PLACEMENTS_FILE
+    with folder_lock(folder):
+        axes, partnership_ids = _reference_data(folder)
+        axis_ids = [a.axis_id for a in axes]
+        record = placement_record(placement, axis_ids)
+        problems: list[Problem] = []
+        raw = pd.DataFrame([record], dtype=str)
+        header_cols = _header(path)[0] if path.exists() else list(record)
+        raw = raw[[c for c in raw.columns if c in header_cols or c in PLACEMENT_KEY]]
+        row_number = _count_records(path) + 2
+        raw["_row"] = [row_number]
+        validate_placements(raw, problems, axes, partnership_ids)
+        missing = [a for a in axis_ids if record.get(a) and a not in header_cols]
+        for a in missing:
+            problems.append(
+                Problem(PLACEMENTS_FILE, 1, a, "the file has no column for this axis; add it to the header")
+            )
+        if record.get("spread") and "spread" not in header_cols:
+            problems.append(Problem(PLACEMENTS_FILE, 1, "spread", "the file has no 'spread' column"))
+        if problems:
+            raise DataError(problems)
+        _append_record(path, record, tuple(header_cols))
+    return record
+
+
+def _reference_data(folder: Path) -> tuple[list, pd.Series]:
+    """The valid axes and partnership ids, without reading the (large) placements file."""
+    problems: list[Problem] = []
+    raw_axes = read_raw(folder / AXES_FILE, problems)
+    axes = validate_axes(raw_axes, problems) if raw_axes is not None else []
+    raw_parts = read_raw(folder / PARTNERSHIPS_FILE, problems)
+    if raw_parts is None:
+        return axes, pd.Series([], dtype="str")
+    return axes, validate_partnerships(raw_parts, problems)["partnership_id"]
+
+
+def _count_records(path: Path) -> int:
+    """Number of data records in a CSV file (cheap upper bound used for messages)."""
+    if not path.exists():
+        return 0
+    with path.open("rb") as fh:
+        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1, 0)
+
+
+def partnership_record(partnership: Mapping[str, object]) -> dict[str, str]:
+    """The CSV cells of one partnership, from a mapping of Python values."""
+    record = {k: str(v if v is not None else "").strip() for k, v in partnership.items()}
+    started = partnership.get("started")
+    if hasattr(started, "strftime"):
+        record["started"] = started.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    if "partners" in record:
+        names = [p.strip() for p in record["partners"].replace("\n", ";").split(";")]
+        record["partners"] = "; ".join(p for p in names if p)
+    return record
+
+
+def add_partnership(folder: Path | str, partnership: Mapping[str, object]) -> dict[str, str]:
+    """Validate a new partnership and append it to partnerships.csv; returns the cells.
+
+    Raises:
+        DataError: invalid, or the id is taken; nothing was written.
+    """
+    folder = Path(folder)
+    path = folder / PARTNERSHIPS_FILE
+    record = partnership_record(partnership)
+    with folder_lock(folder):
+        header = _header(path)[0] if path.exists() else list(PARTNERSHIP_COLUMNS)
+        existing = read_raw(path, []) if path.exists() else None
+        problems: list[Problem] = []
+        row_number = (len(existing) if existing is not None else 0) + 2
+        combined = pd.DataFrame([{c: record.get(c, "") for c in header}], dtype=str)
+        combined["_row"] = [row_number]
+        if existing is not None:
+            combined = pd.concat([existing[[*header, "_row"]], combined], ignore_index=True)
+        before = len(problems)
+        validate_partnerships(combined, problems)
+        problems = [p for p in problems[before:] if p.row == row_number]
+        extra = sorted(set(record) - set(header))
+        if [k for k in extra if record[k]]:
+            problems.append(
+                Problem(PARTNERSHIPS_FILE, 1, extra[0], "the file has no such column")
+            )
+        if problems:
+            raise DataError(problems)
+        _append_record(path, record, tuple(header))
+    return record
+
+
+def write_frame(path: Path, frame: pd.DataFrame, columns: list[str] | None = None) -> None:
+    """Write a whole CSV file atomically (used for new datasets and rewrites)."""
+    cols = columns or [c for c in frame.columns if c != "_row"]
+    rows = [cols] + [["" if v is None else str(v) for v in rec] for rec in frame[cols].itertuples(index=False)]
+    atomic_write_bytes(path, _encode_rows(rows, "\n"))
+
+
+def new_dataset(folder: Path | str, axes_rows: list[Mapping[str, str]]) -> None:
+    """Create an empty dataset folder with the given axes (refuses to overwrite)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with folder_lock(folder):
+        for name in (AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE):
+            if (folder / name).exists():
+                raise FileExistsError(folder / name)
+        axis_ids = [r["axis_id"] for r in axes_rows]
+        atomic_write_bytes(
+            folder / AXES_FILE,
+            _encode_rows([list(AXES_COLUMNS)] + [[r.get(c, "") for c in AXES_COLUMNS] for r in axes_rows], "\n"),
+        )
+        atomic_write_bytes(folder / PARTNERSHIPS_FILE, _encode_rows([list(PARTNERSHIP_COLUMNS)], "\n"))
+        atomic_write_bytes(
+            folder / PLACEMENTS_FILE,
+            _encode_rows([[*PLACEMENT_KEY, *axis_ids, "spread", "note"]], "\n"),
+        )

@@ -1,0 +1,1 @@
+"""The app layer shared by the pages: cached data, shared widgets (imports Streamlit)."""
