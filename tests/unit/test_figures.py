@@ -1,0 +1,148 @@
+"""Figure builders, asserted as data: traces, coordinates, labels, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import plotting as pp
+from plotting.figures import (
+    CLICK_GRID_NAME,
+    RANGE,
+    WEBGL_THRESHOLD,
+    label_positions,
+    trace_index,
+)
+from plotting.model import Axis
+
+X = Axis("delivery_policy", "Delivering services", "Informing policy")
+Y = Axis("regulation_innovation", "Regulating delivery", "Stimulating innovation")
+
+
+def annotation_texts(fig: go.Figure, name: str) -> list[str]:
+    return [a.text for a in fig.layout.annotations if a.name == name]
+
+
+def test_tension_map_names_both_poles_at_both_ends() -> None:
+    fig = pp.tension_map(X, Y)
+    poles = annotation_texts(fig, "pole")
+    assert poles == [
+        "<b>◀ Delivering services</b>",
+        "<b>Informing policy ▶</b>",
+        "<b>◀ Regulating delivery</b>",
+        "<b>Stimulating innovation ▶</b>",
+    ]
+    left, right, bottom, top = (a for a in fig.layout.annotations if a.name == "pole")
+    assert (left.x, left.xanchor, right.x, right.xanchor) == (0.0, "left", 1.0, "right")
+    assert (bottom.y, top.y, bottom.textangle, top.textangle) == (0.0, 1.0, -90, -90)
+    assert fig.layout.xaxis.title.text == "Delivering services ↔ Informing policy"
+    assert list(fig.layout.xaxis.range) == list(RANGE) == list(fig.layout.yaxis.range)
+
+
+def test_tension_map_marks_balance_and_shades_named_quadrants() -> None:
+    fig = pp.tension_map(X, Y)
+    (balance,) = [t for t in fig.data if t.name == "balance"]
+    assert (balance.x, balance.y, balance.text) == ((0,), (0,), ("balance",))
+    assert len([s for s in fig.layout.shapes if s.type == "rect"]) == 4
+    quadrants = annotation_texts(fig, "quadrant")
+    assert quadrants == [
+        "Stimulating innovation ·<br>Delivering services",
+        "Stimulating innovation ·<br>Informing policy",
+        "Regulating delivery ·<br>Delivering services",
+        "Regulating delivery ·<br>Informing policy",
+    ]
+
+
+def test_poles_are_escaped() -> None:
+    fig = pp.tension_map(Axis("a", "<b>low</b>", "<script>x</script>"), Y)
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "&lt;b&gt;low&lt;/b&gt;" in texts and "&lt;script&gt;" in texts
+    assert "<script>" not in texts
+
+
+@pytest.fixture
+def ds(tiny: Path) -> pp.Dataset:
+    return pp.load_dataset(tiny)
+
+
+def test_portfolio_map_one_trace_per_group_with_coordinates(ds: pp.Dataset) -> None:
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    fig = pp.portfolio_map(points, X, Y, color_by="sector")
+    groups = [t for t in fig.data if t.name != "balance"]
+    assert [t.name for t in groups] == ["Sanitation", "Water supply"]
+    assert all(isinstance(t, go.Scatter) for t in groups)
+    water = groups[1]
+    assert list(water.x) == [-1.0, -1.5] and list(water.y) == [2.0, -1.0]  # private, public
+    assert water.marker.symbol != groups[0].marker.symbol
+    assert water.marker.color != groups[0].marker.color
+    assert list(water.text) == ["Alpha Water Alliance", "Alpha Water Alliance"]
+    assert "%{customdata[1]}" in water.hovertemplate and "%{meta[0]}" in water.hovertemplate
+
+
+def test_portfolio_hover_escapes_user_text(tiny: Path) -> None:
+    text = (tiny / "partnerships.csv").read_text().replace("Alpha Water Alliance", "<img src=x onerror=alert(1)>")
+    (tiny / "partnerships.csv").write_text(text)
+    ds = pp.load_dataset(tiny)
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    fig = pp.portfolio_map(points, X, Y, color_by="sector")
+    dumped = fig.to_json()
+    assert "<img" not in dumped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in dumped
+
+
+def test_portfolio_map_uses_webgl_for_many_points(ds: pp.Dataset) -> None:
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    many = points.loc[np.repeat(points.index, WEBGL_THRESHOLD // len(points) + 1)].reset_index(drop=True)
+    fig = pp.portfolio_map(many, X, Y)
+    assert isinstance(fig.data[-1], go.Scattergl)
+    assert fig.data[-1].text is None
+
+
+def test_portfolio_map_empty_says_so(ds: pp.Dataset) -> None:
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id).iloc[0:0]
+    fig = pp.portfolio_map(points, X, Y)
+    assert annotation_texts(fig, "empty") == ["No placements match these filters"]
+
+
+def test_partnership_map_latest_per_perspective_targets_and_preview(ds: pp.Dataset) -> None:
+    rows = pp.partnership_placements(ds, "alpha")
+    fig = pp.partnership_map(rows, X, Y, name="Alpha", preview={X.axis_id: 1.0, Y.axis_id: 2.0},
+                             clickable=True, perspectives=["public", "private"])
+    by_name = {t.name: t for t in fig.data}
+    assert (by_name["public"].x, by_name["public"].y) == ((-1.5,), (-1.0,))  # 2024, not 2023
+    assert (by_name["private"].x, by_name["private"].y) == ((-1.0,), (2.0,))
+    target = by_name["public target"]
+    assert (target.x, target.y, target.marker.symbol) == ((2.0,), (1.0,), "star")
+    assert target.marker.color == by_name["public"].marker.color
+    preview = by_name["New placement (not saved)"]
+    assert (preview.x, preview.y) == ((1.0,), (2.0,))
+    grid = fig.data[trace_index(fig, CLICK_GRID_NAME)]
+    assert len(grid.x) == 41 * 41 and grid.marker.opacity == 0
+
+
+def test_partnership_map_empty_message(ds: pp.Dataset) -> None:
+    fig = pp.partnership_map(pp.partnership_placements(ds, "gamma"), X, Y, name="Gamma")
+    assert annotation_texts(fig, "empty") == ["No placement on these two axes yet for Gamma"]
+
+
+@pytest.mark.parametrize(
+    ("points", "grid_curve", "expected"),
+    [
+        ([{"curve_number": 1, "x": 1.26, "y": -4.9}], 1, (1.25, -5.0)),
+        ([{"curve_number": 3, "x": 2.0, "y": 2.0}, {"curve_number": 1, "x": 0.5, "y": 0.5}], 1, (0.5, 0.5)),
+        ([{"curve_number": 3, "x": 2.1, "y": -1.9}], 1, (2.0, -2.0)),
+        ([{"curve_number": 1, "x": 7, "y": -7}], 1, (5.0, -5.0)),
+        ([], 1, None),
+    ],
+)
+def test_grid_point_from_selection(points: list, grid_curve: int, expected: tuple | None) -> None:
+    assert pp.grid_point_from_selection(points, grid_curve) == expected
+
+
+def test_label_positions_separate_neighbours() -> None:
+    where = label_positions([0, 0, 3], [0, 0.2, 3], ["Alpha", "Beta", "Gamma"])
+    assert where[0] != where[1]
+    assert where[2] == "top center"
