@@ -135,7 +135,7 @@ with left:
         s_col.slider(
             f"{axis.low_pole} ↔ {axis.high_pole}" + ("  · on the map" if on_map else ""),
             min_value=pp.model.POSITION_MIN, max_value=pp.model.POSITION_MAX,
-            step=pp.GRID_STEP, key=pos_key(axis.axis_id),
+            step=pp.SLIDER_STEP, key=pos_key(axis.axis_id),
             help=axis.description or None,
             disabled=st.session_state.get(na_key(axis.axis_id), False),
         )

@@ -16,6 +16,7 @@ from plotting.analysis import (
 from plotting.figures import (
     CLICK_GRID_NAME,
     GRID_STEP,
+    SLIDER_STEP,
     grid_point_from_selection,
     partnership_map,
     portfolio_map,
@@ -36,6 +37,7 @@ __all__ = [
     "ALL",
     "CLICK_GRID_NAME",
     "GRID_STEP",
+    "SLIDER_STEP",
     "KINDS",
     "STANDARD_PERSPECTIVES",
     "Axis",

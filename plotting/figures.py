@@ -45,8 +45,11 @@ QUADRANT_FILLS = ("#EAF2FA", "#F2EEF8", "#EDF6F0", "#FBF3EA")  # tl, tr, bl, br
 RANGE = (POSITION_MIN - 0.6, POSITION_MAX + 0.6)
 #: Above this many points, scatter traces use WebGL.
 WEBGL_THRESHOLD = 1000
-#: Spacing of the invisible click grid (and of the sliders).
-GRID_STEP = 0.25
+#: Spacing of the invisible click grid: about 9 px on a typical map, fine enough to place
+#: by clicking, coarse enough (51 × 51 points) to draw fast.
+GRID_STEP = 0.2
+#: Slider resolution: one decimal, as practitioners write positions.
+SLIDER_STEP = 0.1
 CLICK_GRID_NAME = "click-grid"
 FONT = "Inter, 'Source Sans Pro', 'Segoe UI', Helvetica, Arial, sans-serif"
 
@@ -443,14 +446,14 @@ def grid_point_from_selection(
         return None
     for point in points:
         if grid_curve is not None and point.get("curve_number") == grid_curve:
-            return _snap(point["x"]), _snap(point["y"])
+            return _snap(point["x"], GRID_STEP), _snap(point["y"], GRID_STEP)
     point = points[0]
     if "x" in point and "y" in point:
-        return _snap(point["x"]), _snap(point["y"])
+        return _snap(point["x"], SLIDER_STEP), _snap(point["y"], SLIDER_STEP)
     return None
 
 
-def _snap(value: float) -> float:
-    """Round to the grid and keep within the axis range."""
-    snapped = round(float(value) / GRID_STEP) * GRID_STEP
+def _snap(value: float, step: float) -> float:
+    """Round to a step, to one decimal, within the axis range."""
+    snapped = round(round(float(value) / step) * step, 1)
     return float(min(max(snapped, POSITION_MIN), POSITION_MAX))

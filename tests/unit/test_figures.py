@@ -120,7 +120,7 @@ def test_partnership_map_latest_per_perspective_targets_and_preview(ds: pp.Datas
     preview = by_name["New placement (not saved)"]
     assert (preview.x, preview.y) == ((1.0,), (2.0,))
     grid = fig.data[trace_index(fig, CLICK_GRID_NAME)]
-    assert len(grid.x) == 41 * 41 and grid.marker.opacity == 0
+    assert len(grid.x) == 51 * 51 and grid.marker.opacity == 0
 
 
 def test_partnership_map_empty_message(ds: pp.Dataset) -> None:
@@ -131,9 +131,9 @@ def test_partnership_map_empty_message(ds: pp.Dataset) -> None:
 @pytest.mark.parametrize(
     ("points", "grid_curve", "expected"),
     [
-        ([{"curve_number": 1, "x": 1.26, "y": -4.9}], 1, (1.25, -5.0)),
-        ([{"curve_number": 3, "x": 2.0, "y": 2.0}, {"curve_number": 1, "x": 0.5, "y": 0.5}], 1, (0.5, 0.5)),
-        ([{"curve_number": 3, "x": 2.1, "y": -1.9}], 1, (2.0, -2.0)),
+        ([{"curve_number": 1, "x": 1.21, "y": -4.9}], 1, (1.2, -4.8)),
+        ([{"curve_number": 3, "x": 2.0, "y": 2.0}, {"curve_number": 1, "x": 0.6, "y": 0.4}], 1, (0.6, 0.4)),
+        ([{"curve_number": 3, "x": 2.13, "y": -1.87}], 1, (2.1, -1.9)),
         ([{"curve_number": 1, "x": 7, "y": -7}], 1, (5.0, -5.0)),
         ([], 1, None),
     ],
