@@ -300,8 +300,12 @@ def placement_record(
     return record
 
 
-def append_placement(folder: Path | str, placement: Mapping[str, object]) -> dict[str, str]:
+def append_placement(
+    folder: Path | str, placement: Mapping[str, object], *, user: str = "unknown"
+) -> dict[str, str]:
     """Validate one placement and append it to placements.csv; returns the cells written.
+
+    The append is recorded in the history, so that it can be undone.
 
     Raises:
         DataError: the placement is invalid, or a column it needs is not in the file's
@@ -329,8 +333,25 @@ def append_placement(folder: Path | str, placement: Mapping[str, object]) -> dic
             problems.append(Problem(PLACEMENTS_FILE, 1, "spread", "the file has no 'spread' column"))
         if problems:
             raise DataError(problems)
+        written = {c: record.get(c, "") for c in header_cols}
         _append_record(path, record, tuple(header_cols))
+        name = written.get("partnership_id", "")
+        _record_change(
+            folder,
+            f"Placed {name} ({written.get('perspective', '')}, {written.get('kind', '')}, "
+            f"{written.get('date', '')})",
+            user,
+            PLACEMENTS_FILE,
+            written,
+        )
     return record
+
+
+def _record_change(folder: Path, action: str, user: str, file: str, row: dict[str, str]) -> None:
+    """Record an appended row in the history (with the lock held)."""
+    from plotting.history import Op, new_change, record
+
+    record(folder, new_change(action, user, [Op(file, None, row)]))
 
 
 def _reference_data(folder: Path) -> tuple[list, pd.Series]:
@@ -364,8 +385,12 @@ def partnership_record(partnership: Mapping[str, object]) -> dict[str, str]:
     return record
 
 
-def add_partnership(folder: Path | str, partnership: Mapping[str, object]) -> dict[str, str]:
+def add_partnership(
+    folder: Path | str, partnership: Mapping[str, object], *, user: str = "unknown"
+) -> dict[str, str]:
     """Validate a new partnership and append it to partnerships.csv; returns the cells.
+
+    The append is recorded in the history, so that it can be undone.
 
     Raises:
         DataError: invalid, or the id is taken; nothing was written.
@@ -393,6 +418,13 @@ def add_partnership(folder: Path | str, partnership: Mapping[str, object]) -> di
         if problems:
             raise DataError(problems)
         _append_record(path, record, tuple(header))
+        _record_change(
+            folder,
+            f"Added partnership {record.get('partnership_id', '')}",
+            user,
+            PARTNERSHIPS_FILE,
+            {c: record.get(c, "") for c in header},
+        )
     return record
 
 

@@ -1,0 +1,378 @@
+"""Recorded, undoable edits of a dataset: row-level operations committed all-or-nothing.
+
+Every edit (from the Data page, an import, an undo) becomes a list of `Op`s. `commit`
+takes the folder lock, refuses when a file changed since the editor loaded it (so one
+session never overwrites another's change), applies the ops to the files' rows, checks
+the result with the same validators as loading, writes every touched file atomically,
+and records the change in the history. `undo` commits the inverse of a change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from plotting.history import Change, Op, new_change, read_history, record, undone_ids
+from plotting.model import AXES_FILE, DATA_FILES, PARTNERSHIPS_FILE, PLACEMENTS_FILE, Problem
+from plotting.storage import DataError, _fsync_dir, data_signature, folder_lock
+from plotting.validation import validate_axes, validate_partnerships, validate_placements
+
+
+class StaleDataError(Exception):
+    """The files changed since they were loaded for editing: reload, then edit again."""
+
+    def __init__(self, files: list[str]) -> None:
+        super().__init__(
+            f"{', '.join(files)} changed since you loaded the data (someone else saved); "
+            "reload to see their change, then edit again"
+        )
+        self.files = files
+
+
+class ConflictError(Exception):
+    """An operation's row is no longer there (it changed since), so nothing was written."""
+
+
+@dataclass
+class Table:
+    """A CSV file as text rows, with the file's own header order, line ending and BOM."""
+
+    header: list[str]
+    rows: list[dict[str, str]]
+    newline: str = "\n"
+    bom: bool = False
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a frame of strings; the index is each row's position in the file."""
+        return pd.DataFrame(self.rows, columns=self.header, dtype="str").fillna("")
+
+    def encode(self) -> bytes:
+        """The file's bytes."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator=self.newline)
+        writer.writerow(self.header)
+        writer.writerows([[row.get(c, "") for c in self.header] for row in self.rows])
+        data = buf.getvalue().encode("utf-8")
+        return (b"\xef\xbb\xbf" + data) if self.bom else data
+
+
+def read_table(path: Path) -> Table:
+    """Read a CSV file exactly (all cells as text); wholly blank lines are dropped."""
+    data = path.read_bytes()
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    newline = "\r\n" if first.endswith("\r") else "\n"
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    rows = []
+    for cells in reader:
+        if not cells or all(c == "" for c in cells) and len(cells) <= 1:
+            continue
+        cells = cells + [""] * (len(header) - len(cells))
+        rows.append(dict(zip(header, cells[: len(header)], strict=True)))
+    return Table(header, rows, newline, bom)
+
+
+def _key(row: Mapping[str, str], header: list[str]) -> tuple[str, ...]:
+    return tuple(row.get(c, "") for c in header)
+
+
+def apply_ops(tables: dict[str, Table], ops: Iterable[Op]) -> list[Op]:
+    """Apply ops in order to the tables, in place; returns them with row positions filled.
+
+    Raises:
+        ConflictError: a row to change or remove is not there any more.
+    """
+    applied: list[Op] = []
+    for op in ops:
+        table = tables[op.file]
+        if op.header:
+            _apply_header(table, op)
+            applied.append(op)
+            continue
+        if op.before is None:
+            assert isinstance(op.after, dict)
+            pos = len(table.rows) if op.position is None else max(0, min(op.position, len(table.rows)))
+            table.rows.insert(pos, {c: op.after.get(c, "") for c in table.header})
+            applied.append(replace(op, position=pos))
+            continue
+        assert isinstance(op.before, dict)
+        want = _key(op.before, table.header)
+        hint = op.position
+        if hint is not None and 0 <= hint < len(table.rows) and _key(table.rows[hint], table.header) == want:
+            i = hint
+        else:
+            # The last matching row: a later duplicate is the one a user most likely means.
+            for i in range(len(table.rows) - 1, -1, -1):  # noqa: B007
+                if _key(table.rows[i], table.header) == want:
+                    break
+            else:
+                i = -1
+        if i < 0:
+            raise ConflictError(
+                f"{op.file}: a row this change needs is no longer there (it was changed or "
+                "removed since); reload and try again"
+            )
+        if op.after is None:
+            del table.rows[i]
+        else:
+            assert isinstance(op.after, dict)
+            table.rows[i] = {c: op.after.get(c, "") for c in table.header}
+        applied.append(replace(op, position=i))
+    return applied
+
+
+def _apply_header(table: Table, op: Op) -> None:
+    assert isinstance(op.before, list) and isinstance(op.after, list)
+    if table.header != op.before:
+        raise ConflictError(f"{op.file}: its columns changed since; reload and try again")
+    renamed = op.renamed or {}
+    new_rows = []
+    for row in table.rows:
+        moved = {renamed.get(k, k): v for k, v in row.items()}
+        new_rows.append({c: moved.get(c, "") for c in op.after})
+    table.header = list(op.after)
+    table.rows = new_rows
+
+
+def _validate(tables: dict[str, Table]) -> list[Problem]:
+    """Problems of a dataset given as tables (same validators as loading)."""
+    problems: list[Problem] = []
+
+    def raw(name: str) -> pd.DataFrame:
+        frame = tables[name].frame()
+        frame["_row"] = range(2, len(frame) + 2)
+        return frame
+
+    axes = validate_axes(raw(AXES_FILE), problems)
+    parts = validate_partnerships(raw(PARTNERSHIPS_FILE), problems)
+    validate_placements(raw(PLACEMENTS_FILE), problems, axes, parts["partnership_id"])
+    return problems
+
+
+def _kind(problem: Problem) -> tuple[str, str | None, str]:
+    return (problem.file, problem.column, problem.message)
+
+
+def commit(
+    folder: Path | str,
+    ops: list[Op],
+    *,
+    action: str,
+    user: str,
+    expected: tuple | None = None,
+    undoes: str | None = None,
+) -> Change:
+    """Apply ops to the dataset all-or-nothing, and record them as one change.
+
+    Args:
+        expected: the `data_signature` the editor loaded; when a touched file has
+            changed since, nothing is written and StaleDataError is raised.
+
+    Raises:
+        StaleDataError, ConflictError, or DataError (the result would be invalid: its
+        problems are listed); in every case nothing was written.
+    """
+    folder = Path(folder)
+    touched = sorted({op.file for op in ops})
+    with folder_lock(folder):
+        if expected is not None:
+            now = {name: (mtime, size) for name, mtime, size in data_signature(folder)}
+            then = {name: (mtime, size) for name, mtime, size in expected}
+            stale = [f for f in touched if now.get(f) != then.get(f)]
+            if stale:
+                raise StaleDataError(stale)
+        tables = {name: read_table(folder / name) for name in DATA_FILES}
+        before = Counter(_kind(p) for p in _validate(tables))
+        ops = apply_ops(tables, ops)
+        after_problems = _validate(tables)
+        after = Counter(_kind(p) for p in after_problems)
+        new_kinds = {k for k in after if after[k] > before.get(k, 0)}
+        if new_kinds:
+            raise DataError([p for p in after_problems if _kind(p) in new_kinds])
+        _write_all({folder / name: tables[name].encode() for name in touched})
+        change = new_change(action, user, ops, undoes)
+        record(folder, change)
+    return change
+
+
+def _write_all(files: Mapping[Path, bytes]) -> None:
+    """Write several files: every temp file is complete on disk before any is renamed."""
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            tmp = Path(name)
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            if path.exists():
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+    for folder in {path.parent for path in files}:
+        _fsync_dir(folder)
+
+
+def undo(folder: Path | str, change_id: str, *, user: str) -> Change:
+    """Undo a recorded change by committing its inverse (itself a recorded change).
+
+    Raises:
+        KeyError: no such change. ConflictError: its rows changed since.
+    """
+    changes = read_history(Path(folder))
+    target = next((c for c in changes if c.change_id == change_id), None)
+    if target is None:
+        raise KeyError(change_id)
+    if change_id in undone_ids(changes):
+        raise ConflictError(f"change {change_id} is already undone")
+    inverse = [op.inverse() for op in reversed(target.ops)]
+    return commit(folder, inverse, action=f"Undo: {target.action}", user=user, undoes=change_id)
+
+
+# ---- edits expressed as ops ------------------------------------------------------------
+
+
+def load_tables(folder: Path | str) -> dict[str, Table]:
+    """The three files as text tables, for an editor."""
+    return {name: read_table(Path(folder) / name) for name in DATA_FILES}
+
+
+def table_ops(
+    file: str, table: Table, edited: pd.DataFrame, *, shown: Iterable[int] | None = None
+) -> list[Op]:
+    """Ops that turn the shown rows of a table into an edited frame.
+
+    Args:
+        table: the file as loaded; `edited`'s index refers to positions in `table.rows`
+            (new rows have any other index).
+        shown: positions that were in the editor (default: all); a shown row missing
+            from `edited` was deleted.
+    """
+    positions = list(range(len(table.rows))) if shown is None else list(shown)
+    ops: list[Op] = []
+    cols = [c for c in edited.columns if c in table.header]
+    kept = set()
+    for idx, values in edited.iterrows():
+        cells = {c: _cell(values[c]) for c in cols}
+        if isinstance(idx, int) and idx in positions:
+            kept.add(idx)
+            old = table.rows[idx]
+            new = {**old, **cells}
+            if new != old:
+                ops.append(Op(file, dict(old), new))
+        elif any(cells.values()):
+            ops.append(Op(file, None, {c: cells.get(c, "") for c in table.header}))
+    for pos in positions:
+        if pos not in kept:
+            ops.append(Op(file, dict(table.rows[pos]), None))
+    return ops
+
+
+def _cell(value: object) -> str:
+    """An editor cell as CSV text (None/NaN = blank, whole floats without .0)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    return str(value).strip()
+
+
+def partnership_cascade(tables: dict[str, Table], ops: list[Op]) -> list[Op]:
+    """Placement ops that keep references consistent with partnership ops.
+
+    A renamed partnership id is renamed in every placement; a removed partnership's
+    placements are removed.
+    """
+    extra: list[Op] = []
+    placements = tables[PLACEMENTS_FILE]
+    for op in ops:
+        if op.file != PARTNERSHIPS_FILE or op.before is None or op.header:
+            continue
+        assert isinstance(op.before, dict)
+        old_id = op.before.get("partnership_id", "")
+        new_id = op.after.get("partnership_id", "") if isinstance(op.after, dict) else None
+        if new_id == old_id:
+            continue
+        for row in placements.rows:
+            if row.get("partnership_id") == old_id:
+                extra.append(
+                    Op(PLACEMENTS_FILE, dict(row), None if new_id is None else {**row, "partnership_id": new_id})
+                )
+    return extra
+
+
+def axis_cascade(tables: dict[str, Table], ops: list[Op]) -> list[Op]:
+    """Header ops on placements.csv that follow renamed, added or removed axes.
+
+    A renamed axis renames its column; a removed axis first blanks its values (so that
+    an undo restores them), then drops the column; a new axis gets a blank column.
+    """
+    placements = tables[PLACEMENTS_FILE]
+    header = list(placements.header)
+    renamed: dict[str, str] = {}
+    removed: list[str] = []
+    added: list[str] = []
+    for op in ops:
+        if op.file != AXES_FILE or op.header:
+            continue
+        old = op.before.get("axis_id") if isinstance(op.before, dict) else None
+        new = op.after.get("axis_id") if isinstance(op.after, dict) else None
+        if old and new and old != new and old in header:
+            renamed[old] = new
+        elif old and not new and old in header:
+            removed.append(old)
+        elif new and not old and new not in header:
+            added.append(new)
+    if not (renamed or removed or added):
+        return []
+    extra: list[Op] = []
+    for axis_id in removed:
+        for row in placements.rows:
+            if row.get(axis_id, ""):
+                extra.append(Op(PLACEMENTS_FILE, dict(row), {**row, axis_id: ""}))
+    new_header = [renamed.get(c, c) for c in header if c not in removed]
+    insert_at = new_header.index("spread") if "spread" in new_header else len(new_header)
+    for axis_id in added:
+        new_header.insert(insert_at, axis_id)
+        insert_at += 1
+    extra.append(Op(PLACEMENTS_FILE, header, new_header, header=True, renamed=renamed or None))
+    return extra
+
+
+def placements_of(tables: dict[str, Table], partnership_id: str) -> int:
+    """How many placements a partnership has (to ask before deleting it)."""
+    return sum(1 for r in tables[PLACEMENTS_FILE].rows if r.get("partnership_id") == partnership_id)
+
+
+def change_history(folder: Path | str) -> pd.DataFrame:
+    """The history as a table, newest first (for the app and the command line)."""
+    changes = read_history(Path(folder))
+    undone = undone_ids(changes)
+    return pd.DataFrame(
+        {
+            "change": [c.change_id for c in changes],
+            "time": [c.time for c in changes],
+            "user": [c.user for c in changes],
+            "action": [c.action for c in changes],
+            "files": [", ".join(c.files) for c in changes],
+            "rows": [c.summary() for c in changes],
+            "undone": [c.change_id in undone for c in changes],
+        }
+    ).iloc[::-1].reset_index(drop=True)
