@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import state
+from ui import share, state
 
 st.set_page_config(
     page_title="Plotting Partnerships",
@@ -17,14 +17,22 @@ pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/explore:", default=True),
     st.Page("pages/plot.py", title="Plot a partnership", icon=":material/add_location_alt:", url_path="plot"),
     st.Page("pages/portfolio.py", title="Portfolio", icon=":material/scatter_plot:", url_path="portfolio"),
+    st.Page("pages/partnership.py", title="Course & perspectives", icon=":material/timeline:", url_path="course"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
+    st.Page("pages/data.py", title="Data", icon=":material/table_edit:", url_path="data"),
 ]
 nav = st.navigation(pages)
 
 with st.sidebar:
     st.markdown("### Map axes")
+share.restore_axes(ds)
 state.axis_pair_picker(ds)
+share.publish_axes(ds)
 with st.sidebar:
     st.divider()
+state.user_name_input()
+with st.sidebar:
     st.caption(f"Data folder: `{state.data_dir()}`")
     if ds.problems:
         st.caption(f"⚠️ {len(ds.problems)} data problem(s): see Overview")

@@ -17,7 +17,9 @@ st.markdown(
 facts = pp.summary(ds)
 cols = st.columns(5)
 cols[0].metric("Partnerships", facts["partnerships"])
-cols[1].metric("Placements", facts["placements"], help="Actual positions; targets are counted apart.")
+cols[1].metric(
+    "Placements", facts["placements"], help="Actual positions; targets are counted apart."
+)
 cols[2].metric("Targets", facts["targets"])
 cols[3].metric("Perspectives", facts["perspectives"])
 cols[4].metric("Countries", facts["countries"])
@@ -48,8 +50,12 @@ st.plotly_chart(fig, key="overview_chart", config={"displaylogo": False})
 with st.expander("The tension axes"):
     st.dataframe(
         [
-            {"Axis": a.axis_id, "Low pole (−5)": a.low_pole, "High pole (+5)": a.high_pole,
-             "What it means": a.description}
+            {
+                "Axis": a.axis_id,
+                "Low pole (−5)": a.low_pole,
+                "High pole (+5)": a.high_pole,
+                "What it means": a.description,
+            }
             for a in ds.axes
         ],
         hide_index=True,

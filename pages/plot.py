@@ -52,9 +52,19 @@ pid = st.selectbox(
 
 
 def _create_partnership() -> None:
-    values = {k: st.session_state.get(f"new_{k}") for k in
-              ("name", "partnership_id", "country", "sector", "arrangement", "partners",
-               "started", "description")}
+    values = {
+        k: st.session_state.get(f"new_{k}")
+        for k in (
+            "name",
+            "partnership_id",
+            "country",
+            "sector",
+            "arrangement",
+            "partners",
+            "started",
+            "description",
+        )
+    }
     name = (values["name"] or "").strip()
     if not values["partnership_id"]:
         values["partnership_id"] = unique_id(slugify(name), ids) if name else ""
@@ -74,19 +84,30 @@ if pid == NEW:
     st.subheader("New partnership")
     with st.form("new_partnership", border=True):
         c1, c2 = st.columns(2)
-        c1.text_input("Name *", key="new_name", placeholder="Lake Victoria Small Towns Water Alliance")
+        c1.text_input(
+            "Name *", key="new_name", placeholder="Lake Victoria Small Towns Water Alliance"
+        )
         c2.text_input(
-            "Id", key="new_partnership_id", placeholder="made from the name if left blank",
+            "Id",
+            key="new_partnership_id",
+            placeholder="made from the name if left blank",
             help="Letters, digits, '-', '_' or '.'; used in links and in placements.csv.",
         )
         c1.text_input("Country", key="new_country")
         c2.text_input("Sector", key="new_sector", placeholder="Water supply, Sanitation…")
         c1.selectbox(
-            "Arrangement", ["", "network", "alliance", "partnership", "joint venture", "contract", "platform"],
-            key="new_arrangement", accept_new_options=True,
+            "Arrangement",
+            ["", "network", "alliance", "partnership", "joint venture", "contract", "platform"],
+            key="new_arrangement",
+            accept_new_options=True,
         )
-        c2.date_input("Started", value=None, key="new_started", format="YYYY-MM-DD",
-                      min_value=dt.date(1950, 1, 1))
+        c2.date_input(
+            "Started",
+            value=None,
+            key="new_started",
+            format="YYYY-MM-DD",
+            min_value=dt.date(1950, 1, 1),
+        )
         st.text_area("Partners (one per line)", key="new_partners", height=100)
         st.text_area("Description", key="new_description", height=80)
         st.form_submit_button("Add partnership", type="primary", on_click=_create_partnership)
@@ -103,18 +124,29 @@ c1, c2, c3 = st.columns([2, 1, 1])
 if st.session_state.get(PERSPECTIVE) not in [*options, OTHER]:
     st.session_state[PERSPECTIVE] = options[0]
 perspective = c1.selectbox(
-    "Perspective", [*options, OTHER], key=PERSPECTIVE,
+    "Perspective",
+    [*options, OTHER],
+    key=PERSPECTIVE,
     format_func={**{o: o for o in options}, OTHER: "Another organisation…"}.get,
     help="Whose view this placement is: a sector, 'joint' for a shared view, or a partner's name.",
 )
 if perspective == OTHER:
     perspective = c1.text_input("Organisation", key=PERSPECTIVE_OTHER).strip()
-c2.date_input("Date", key=DATE, value=dt.date.today(), format="YYYY-MM-DD", min_value=dt.date(1950, 1, 1))
-kind = c3.segmented_control(
-    "Kind", pp.KINDS, key=KIND, default="actual", selection_mode="single",
-    format_func={"actual": "Actual", "target": "Target"}.get,
-    help="Actual: where the partnership stands on that date. Target: where it wants to be.",
-) or "actual"
+c2.date_input(
+    "Date", key=DATE, value=dt.date.today(), format="YYYY-MM-DD", min_value=dt.date(1950, 1, 1)
+)
+kind = (
+    c3.segmented_control(
+        "Kind",
+        pp.KINDS,
+        key=KIND,
+        default="actual",
+        selection_mode="single",
+        format_func={"actual": "Actual", "target": "Target"}.get,
+        help="Actual: where the partnership stands on that date. Target: where it wants to be.",
+    )
+    or "actual"
+)
 
 # Start the sliders from this perspective's latest placement of this kind.
 source = (pid, perspective, kind)
@@ -134,16 +166,24 @@ with left:
         s_col, na_col = st.columns([4, 1], vertical_alignment="bottom")
         s_col.slider(
             f"{axis.low_pole} ↔ {axis.high_pole}" + ("  · on the map" if on_map else ""),
-            min_value=pp.model.POSITION_MIN, max_value=pp.model.POSITION_MAX,
-            step=pp.SLIDER_STEP, key=pos_key(axis.axis_id),
+            min_value=pp.model.POSITION_MIN,
+            max_value=pp.model.POSITION_MAX,
+            step=pp.SLIDER_STEP,
+            key=pos_key(axis.axis_id),
             help=axis.description or None,
             disabled=st.session_state.get(na_key(axis.axis_id), False),
         )
-        na_col.checkbox("n/a", key=na_key(axis.axis_id), help="Not assessed: leave this axis blank.")
+        na_col.checkbox(
+            "n/a", key=na_key(axis.axis_id), help="Not assessed: leave this axis blank."
+        )
     note = st.text_area(
-        "Rationale", key=NOTE, height=110,
-        placeholder="Why here? e.g. The utility now runs the kiosks itself; the NGO has stepped back to advocacy.",
+        "Rationale",
+        key=NOTE,
+        height=110,
+        placeholder="Why here? e.g. The utility now runs the kiosks itself; "
+        "the NGO has stepped back to advocacy.",
     )
+
 
 def current_position() -> dict[str, float]:
     """The slider values of the axes that are assessed."""
@@ -175,25 +215,39 @@ def _on_chart_click() -> None:
 placements = pp.partnership_placements(ds, pid)
 with right:
     fig = pp.partnership_map(
-        placements, x_axis, y_axis, name=names.get(pid, pid), preview=position,
-        preview_label=f"New: {perspective or '?'} · {kind}", clickable=True,
-        perspectives=ds.perspectives, height=600,
+        placements,
+        x_axis,
+        y_axis,
+        name=names.get(pid, pid),
+        preview=position,
+        preview_label=f"New: {perspective or '?'} · {kind}",
+        clickable=True,
+        perspectives=ds.perspectives,
+        height=600,
     )
     st.session_state["plot_grid_curve"] = pp.figures.trace_index(fig, pp.CLICK_GRID_NAME)
     st.plotly_chart(
-        fig, key=f"plot_chart_{st.session_state.get(CHART_GEN, 0)}", on_select=_on_chart_click,
-        selection_mode="points", config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
+        fig,
+        key=f"plot_chart_{st.session_state.get(CHART_GEN, 0)}",
+        on_select=_on_chart_click,
+        selection_mode="points",
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
     )
     st.caption(
         "Click anywhere on the map to put the partnership there, then fine-tune with the sliders. "
         "Stars are targets; the red ring is what you are about to save."
     )
 
+
 # ---- save --------------------------------------------------------------------------
 def _save() -> None:
     placement = {
-        "partnership_id": pid, "date": st.session_state[DATE], "perspective": perspective,
-        "kind": kind, "note": st.session_state.get(NOTE, ""), **current_position(),
+        "partnership_id": pid,
+        "date": st.session_state[DATE],
+        "perspective": perspective,
+        "kind": kind,
+        "note": st.session_state.get(NOTE, ""),
+        **current_position(),
     }
     try:
         pp.append_placement(state.data_dir(), placement)
@@ -211,7 +265,14 @@ def _save() -> None:
 
 with left:
     disabled = not perspective or not position
-    st.button("Save placement", icon=":material/save:", type="primary", on_click=_save, disabled=disabled, width="stretch")
+    st.button(
+        "Save placement",
+        icon=":material/save:",
+        type="primary",
+        on_click=_save,
+        disabled=disabled,
+        width="stretch",
+    )
     if not position:
         st.caption("Assess at least one axis to save.")
     for problem in st.session_state.get("plot_save_problems", []):
@@ -226,5 +287,7 @@ else:
     )
     table["date"] = table["date"].dt.date
     st.dataframe(
-        table.drop(columns=["partnership_id", "_row"]), hide_index=True, width="stretch",
+        table.drop(columns=["partnership_id", "_row"]),
+        hide_index=True,
+        width="stretch",
     )

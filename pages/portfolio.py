@@ -31,22 +31,39 @@ with st.container(border=True):
     first = dates.min().date() if len(dates) else dt.date.today()
     last = dates.max().date() if len(dates) else dt.date.today()
     period = c5.date_input(
-        "Placements dated", value=(first, last), min_value=first, max_value=last,
-        key="pf_dates", format="YYYY-MM-DD",
+        "Placements dated",
+        value=(first, last),
+        min_value=first,
+        max_value=last,
+        key="pf_dates",
+        format="YYYY-MM-DD",
         help="Each partnership is shown at its latest placement within this period.",
     )
     colour_options = ["perspective", *ds.categorical_columns]
-    color_by = c6.selectbox("Colour by", colour_options, index=colour_options.index("sector")
-                            if "sector" in colour_options else 0, key="pf_color")
-    kind = c7.segmented_control(
-        "Show", pp.KINDS, default="actual", key="pf_kind",
-        format_func={"actual": "Where they are", "target": "Targets"}.get,
-    ) or "actual"
+    color_by = c6.selectbox(
+        "Colour by",
+        colour_options,
+        index=colour_options.index("sector") if "sector" in colour_options else 0,
+        key="pf_color",
+    )
+    kind = (
+        c7.segmented_control(
+            "Show",
+            pp.KINDS,
+            default="actual",
+            key="pf_kind",
+            format_func={"actual": "Where they are", "target": "Targets"}.get,
+        )
+        or "actual"
+    )
 
-start, end = (period + (None, None))[:2] if isinstance(period, tuple) else (period, None)
+start, end = (*period, None, None)[:2] if isinstance(period, tuple) else (period, None)
 flt = pp.PortfolioFilter(
-    columns=chosen, perspective=perspective, kind=kind,
-    start=pd.Timestamp(start) if start else None, end=pd.Timestamp(end) if end else None,
+    columns=chosen,
+    perspective=perspective,
+    kind=kind,
+    start=pd.Timestamp(start) if start else None,
+    end=pd.Timestamp(end) if end else None,
 )
 points = pp.portfolio_points(ds, x_axis.axis_id, y_axis.axis_id, flt)
 n_parts = points["partnership_id"].nunique()
@@ -58,15 +75,31 @@ st.caption(
 
 fig = pp.portfolio_map(points, x_axis, y_axis, color_by=color_by, height=680)
 event = st.plotly_chart(
-    fig, key="portfolio_chart", on_select="rerun", selection_mode=("points", "box", "lasso"),
+    fig,
+    key="portfolio_chart",
+    on_select="rerun",
+    selection_mode=("points", "box", "lasso"),
     config={"displaylogo": False},
 )
 
 selected = pp.analysis.selected_rows(points, event.selection.points if event else [])
-table_cols = ["name", "country", "sector", "arrangement", "perspective", "date",
-              x_axis.axis_id, y_axis.axis_id, "note"]
-labels = {x_axis.axis_id: x_axis.label, y_axis.axis_id: y_axis.label, "name": "Partnership",
-          "note": "Rationale"}
+table_cols = [
+    "name",
+    "country",
+    "sector",
+    "arrangement",
+    "perspective",
+    "date",
+    x_axis.axis_id,
+    y_axis.axis_id,
+    "note",
+]
+labels = {
+    x_axis.axis_id: x_axis.label,
+    y_axis.axis_id: y_axis.label,
+    "name": "Partnership",
+    "note": "Rationale",
+}
 
 
 def show(frame: pd.DataFrame) -> None:

@@ -23,6 +23,7 @@ import pandas as pd
 from plotting.history import Change, Op, new_change, read_history, record, undone_ids
 from plotting.model import AXES_FILE, DATA_FILES, PARTNERSHIPS_FILE, PLACEMENTS_FILE, Problem
 from plotting.storage import DataError, _fsync_dir, data_signature, folder_lock
+from plotting.storage import _encode_rows as encode_rows
 from plotting.validation import validate_axes, validate_partnerships, validate_placements
 
 
@@ -43,24 +44,36 @@ class ConflictError(Exception):
 
 @dataclass
 class Table:
-    """A CSV file as text rows, with the file's own header order, line ending and BOM."""
+    """A CSV file as text rows, with the file's own header order, line ending and BOM.
+
+    An editor may keep only some rows, as {position in the file: row}.
+    """
 
     header: list[str]
-    rows: list[dict[str, str]]
+    rows: list[dict[str, str]] | dict[int, dict[str, str]]
     newline: str = "\n"
     bom: bool = False
 
     def frame(self) -> pd.DataFrame:
         """The rows as a frame of strings; the index is each row's position in the file."""
-        return pd.DataFrame(self.rows, columns=self.header, dtype="str").fillna("")
+        if isinstance(self.rows, dict):
+            index = list(self.rows)
+            rows = list(self.rows.values())
+        else:
+            index, rows = list(range(len(self.rows))), self.rows
+        return pd.DataFrame(rows, columns=self.header, index=index, dtype="str").fillna("")
+
+    def subset(self, positions: Iterable[int]) -> Table:
+        """A table holding only these rows (by position), for an editor to keep."""
+        assert isinstance(self.rows, list)
+        return Table(self.header, {i: self.rows[i] for i in positions}, self.newline, self.bom)
 
     def encode(self) -> bytes:
         """The file's bytes."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator=self.newline)
-        writer.writerow(self.header)
-        writer.writerows([[row.get(c, "") for c in self.header] for row in self.rows])
-        data = buf.getvalue().encode("utf-8")
+        rows = self.rows.values() if isinstance(self.rows, dict) else self.rows
+        data = encode_rows(
+            [self.header] + [[row.get(c, "") for c in self.header] for row in rows], self.newline
+        )
         return (b"\xef\xbb\xbf" + data) if self.bom else data
 
 
@@ -75,7 +88,7 @@ def read_table(path: Path) -> Table:
     header = next(reader, [])
     rows = []
     for cells in reader:
-        if not cells or all(c == "" for c in cells) and len(cells) <= 1:
+        if not cells or (all(c == "" for c in cells) and len(cells) <= 1):
             continue
         cells = cells + [""] * (len(header) - len(cells))
         rows.append(dict(zip(header, cells[: len(header)], strict=True)))
@@ -101,18 +114,26 @@ def apply_ops(tables: dict[str, Table], ops: Iterable[Op]) -> list[Op]:
             continue
         if op.before is None:
             assert isinstance(op.after, dict)
-            pos = len(table.rows) if op.position is None else max(0, min(op.position, len(table.rows)))
+            pos = (
+                len(table.rows)
+                if op.position is None
+                else max(0, min(op.position, len(table.rows)))
+            )
             table.rows.insert(pos, {c: op.after.get(c, "") for c in table.header})
             applied.append(replace(op, position=pos))
             continue
         assert isinstance(op.before, dict)
         want = _key(op.before, table.header)
         hint = op.position
-        if hint is not None and 0 <= hint < len(table.rows) and _key(table.rows[hint], table.header) == want:
+        if (
+            hint is not None
+            and 0 <= hint < len(table.rows)
+            and _key(table.rows[hint], table.header) == want
+        ):
             i = hint
         else:
             # The last matching row: a later duplicate is the one a user most likely means.
-            for i in range(len(table.rows) - 1, -1, -1):  # noqa: B007
+            for i in range(len(table.rows) - 1, -1, -1):
                 if _key(table.rows[i], table.header) == want:
                     break
             else:
@@ -263,7 +284,12 @@ def table_ops(
         shown: positions that were in the editor (default: all); a shown row missing
             from `edited` was deleted.
     """
-    positions = list(range(len(table.rows))) if shown is None else list(shown)
+    if shown is not None:
+        positions = list(shown)
+    elif isinstance(table.rows, dict):
+        positions = list(table.rows)
+    else:
+        positions = list(range(len(table.rows)))
     ops: list[Op] = []
     cols = [c for c in edited.columns if c in table.header]
     kept = set()
@@ -313,7 +339,11 @@ def partnership_cascade(tables: dict[str, Table], ops: list[Op]) -> list[Op]:
         for row in placements.rows:
             if row.get("partnership_id") == old_id:
                 extra.append(
-                    Op(PLACEMENTS_FILE, dict(row), None if new_id is None else {**row, "partnership_id": new_id})
+                    Op(
+                        PLACEMENTS_FILE,
+                        dict(row),
+                        None if new_id is None else {**row, "partnership_id": new_id},
+                    )
                 )
     return extra
 
@@ -365,14 +395,18 @@ def change_history(folder: Path | str) -> pd.DataFrame:
     """The history as a table, newest first (for the app and the command line)."""
     changes = read_history(Path(folder))
     undone = undone_ids(changes)
-    return pd.DataFrame(
-        {
-            "change": [c.change_id for c in changes],
-            "time": [c.time for c in changes],
-            "user": [c.user for c in changes],
-            "action": [c.action for c in changes],
-            "files": [", ".join(c.files) for c in changes],
-            "rows": [c.summary() for c in changes],
-            "undone": [c.change_id in undone for c in changes],
-        }
-    ).iloc[::-1].reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "change": [c.change_id for c in changes],
+                "time": [c.time for c in changes],
+                "user": [c.user for c in changes],
+                "action": [c.action for c in changes],
+                "files": [", ".join(c.files) for c in changes],
+                "rows": [c.summary() for c in changes],
+                "undone": [c.change_id in undone for c in changes],
+            }
+        )
+        .iloc[::-1]
+        .reset_index(drop=True)
+    )

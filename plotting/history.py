@@ -63,8 +63,14 @@ class Change:
         """A short line for lists: counts of rows added, removed and changed."""
         added = sum(1 for o in self.ops if not o.header and o.before is None)
         removed = sum(1 for o in self.ops if not o.header and o.after is None)
-        changed = sum(1 for o in self.ops if o.header or (o.before is not None and o.after is not None))
-        parts = [f"{n} {w}" for n, w in ((added, "added"), (removed, "removed"), (changed, "changed")) if n]
+        changed = sum(
+            1 for o in self.ops if o.header or (o.before is not None and o.after is not None)
+        )
+        parts = [
+            f"{n} {w}"
+            for n, w in ((added, "added"), (removed, "removed"), (changed, "changed"))
+            if n
+        ]
         return ", ".join(parts) or "no rows"
 
 
@@ -85,11 +91,19 @@ def _to_json(change: Change) -> str:
 def _from_json(line: str) -> Change:
     data = json.loads(line)
     ops = tuple(
-        Op(o["file"], o.get("before"), o.get("after"), o.get("header", False), o.get("renamed"),
-           o.get("position"))
+        Op(
+            o["file"],
+            o.get("before"),
+            o.get("after"),
+            o.get("header", False),
+            o.get("renamed"),
+            o.get("position"),
+        )
         for o in data.get("ops", [])
     )
-    return Change(data["change_id"], data["time"], data["user"], data["action"], ops, data.get("undoes"))
+    return Change(
+        data["change_id"], data["time"], data["user"], data["action"], ops, data.get("undoes")
+    )
 
 
 def record(folder: Path, change: Change) -> None:

@@ -1,5 +1,7 @@
-"""Import from real spreadsheets: CSV or XLSX as Excel, LibreOffice and Google Sheets
-write them, mapped onto the data format, previewed, then committed all-or-nothing.
+"""Import from real spreadsheets, mapped onto the data format, previewed, then committed.
+
+Files come as Excel, LibreOffice and Google Sheets write them, and are committed
+all-or-nothing.
 
 Reading copes with what those programs produce: comma, semicolon or tab delimiters,
 UTF-8 with or without a byte-order mark, Windows-1252/Latin-1, decimal commas, dates in
@@ -44,10 +46,25 @@ DETAIL_FIELDS = tuple(c for c in PARTNERSHIP_COLUMNS if c != "partnership_id")
 
 #: Header spellings people use, by field (compared lowercased, without punctuation).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "partnership_id": ("partnership id", "partnership", "id", "partnership code", "code", "project id"),
+    "partnership_id": (
+        "partnership id",
+        "partnership",
+        "id",
+        "partnership code",
+        "code",
+        "project id",
+    ),
     "name": ("name", "partnership name", "title", "project", "project name"),
     "date": ("date", "when", "assessment date", "placed on", "round date", "datum", "fecha"),
-    "perspective": ("perspective", "who", "view", "viewpoint", "stakeholder", "respondent", "placed by"),
+    "perspective": (
+        "perspective",
+        "who",
+        "view",
+        "viewpoint",
+        "stakeholder",
+        "respondent",
+        "placed by",
+    ),
     "kind": ("kind", "type", "actual or target", "actual target"),
     "note": ("note", "notes", "rationale", "comment", "comments", "why", "reason"),
     "spread": ("spread", "uncertainty", "error", "range"),
@@ -92,7 +109,9 @@ def read_source(name: str, data: bytes) -> Source:
     lower = name.lower()
     if data[:4] == b"PK\x03\x04":
         if not lower.endswith((".xlsx", ".xlsm")):
-            raise ImportFileError(f"{name} is a zip or Office file but not .xlsx; save it as .xlsx or .csv")
+            raise ImportFileError(
+                f"{name} is a zip or Office file but not .xlsx; save it as .xlsx or .csv"
+            )
         return _read_xlsx(name, data)
     if lower.endswith((".xls", ".ods", ".numbers", ".xlsx", ".xlsm")):
         raise ImportFileError(
@@ -184,7 +203,9 @@ def _xlsx_cell(value: object) -> str:
     return str(value).strip()
 
 
-def _source(name: str, records: list[list[str]], rows: list[int], notes: list[str], *, decimal_comma: bool) -> Source:
+def _source(
+    name: str, records: list[list[str]], rows: list[int], notes: list[str], *, decimal_comma: bool
+) -> Source:
     header = [h or f"column {i + 1}" for i, h in enumerate(records[0])]
     width = len(header)
     body = [(r + [""] * width)[:width] for r in records[1:]]
@@ -206,8 +227,14 @@ def guess_mapping(columns: list[str], axes: list) -> dict[str, str]:  # axes: li
                 mapping[fld] = normalised[word]
                 break
     for axis in axes:
-        for word in (axis.axis_id, axis.label, f"{axis.low_pole} {axis.high_pole}",
-                     f"{axis.low_pole} vs {axis.high_pole}", axis.high_pole, axis.low_pole):
+        for word in (
+            axis.axis_id,
+            axis.label,
+            f"{axis.low_pole} {axis.high_pole}",
+            f"{axis.low_pole} vs {axis.high_pole}",
+            axis.high_pole,
+            axis.low_pole,
+        ):
             col = normalised.get(_norm(word))
             if col and col not in mapping.values():
                 mapping[axis.axis_id] = col
@@ -229,7 +256,11 @@ def load_mappings(folder: Path | str) -> dict[str, dict[str, str]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError:
         return {}
-    return {str(k): {str(f): str(c) for f, c in v.items()} for k, v in data.items() if isinstance(v, dict)}
+    return {
+        str(k): {str(f): str(c) for f, c in v.items()}
+        for k, v in data.items()
+        if isinstance(v, dict)
+    }
 
 
 def save_mapping(folder: Path | str, name: str, mapping: Mapping[str, str]) -> None:
@@ -240,14 +271,24 @@ def save_mapping(folder: Path | str, name: str, mapping: Mapping[str, str]) -> N
     with folder_lock(folder):
         data = load_mappings(folder)
         data[name] = {k: v for k, v in mapping.items() if v}
-        atomic_write_bytes(folder / MAPPINGS_FILE, json.dumps(data, ensure_ascii=False, indent=2).encode())
+        atomic_write_bytes(
+            folder / MAPPINGS_FILE, json.dumps(data, ensure_ascii=False, indent=2).encode()
+        )
 
 
 # ---- cleaning cells ---------------------------------------------------------------------
 
 _DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y",
-    "%d-%b-%Y", "%d-%b-%y", "%Y%m%d",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%Y%m%d",
 )
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 
@@ -342,7 +383,12 @@ class ImportPlan:
     def summary(self, on_duplicate: str = "skip") -> str:
         """One line: what would be written."""
         dup = len(self.duplicates)
-        dup_text = f"; {dup} duplicate placement(s) {'replaced' if on_duplicate == 'replace' else 'skipped'}" if dup else ""
+        dup_text = (
+            f"; {dup} duplicate placement(s) "
+            f"{'replaced' if on_duplicate == 'replace' else 'skipped'}"
+            if dup
+            else ""
+        )
         return (
             f"{len(self.new_partnerships)} new partnership(s), {len(self.changed_partnerships)} "
             f"changed, {len(self.new_placements)} new placement(s){dup_text}"
@@ -350,7 +396,11 @@ class ImportPlan:
 
 
 def plan_import(
-    folder: Path | str, source: Source, mapping: Mapping[str, str], *, default_kind: str = "actual",
+    folder: Path | str,
+    source: Source,
+    mapping: Mapping[str, str],
+    *,
+    default_kind: str = "actual",
     default_perspective: str = "",
 ) -> ImportPlan:
     """Work out what importing `source` with `mapping` would do, without writing anything."""
@@ -361,7 +411,9 @@ def plan_import(
     plan = ImportPlan(source.name, notes=list(source.notes), expected=data_signature(folder))
     frame = source.frame
     col = {f: c for f, c in mapping.items() if c and c in frame.columns}
-    axes_header = [c for c in tables[PLACEMENTS_FILE].header if c not in (*PLACEMENT_KEY, "spread", "note")]
+    axes_header = [
+        c for c in tables[PLACEMENTS_FILE].header if c not in (*PLACEMENT_KEY, "spread", "note")
+    ]
     axis_ids = [r["axis_id"] for r in tables["axes.csv"].rows]
     rows = source.rows or list(range(2, len(frame) + 2))
 
@@ -373,14 +425,20 @@ def plan_import(
 
     has_placements = any(a in col for a in axis_ids)
     if "partnership_id" not in col and "name" not in col:
-        plan.problems.append(Problem(source.name, 1, None, "map a column to the partnership id or name"))
+        plan.problems.append(
+            Problem(source.name, 1, None, "map a column to the partnership id or name")
+        )
         return plan
     if has_placements and "date" not in col:
-        plan.problems.append(Problem(source.name, 1, None, "map a column to the date of each placement"))
+        plan.problems.append(
+            Problem(source.name, 1, None, "map a column to the date of each placement")
+        )
         return plan
     missing_axes = [a for a in axis_ids if a in col and a not in axes_header]
     for a in missing_axes:
-        plan.problems.append(Problem(source.name, 1, col[a], f"placements.csv has no column for axis {a}"))
+        plan.problems.append(
+            Problem(source.name, 1, col[a], f"placements.csv has no column for axis {a}")
+        )
 
     existing = {r["partnership_id"]: r for r in tables[PARTNERSHIPS_FILE].rows}
     by_name = {r["name"].casefold(): r["partnership_id"] for r in tables[PARTNERSHIPS_FILE].rows}
@@ -394,27 +452,31 @@ def plan_import(
         tuple(r.get(k, "") for k in PLACEMENT_KEY): r for r in tables[PLACEMENTS_FILE].rows
     }
     batch_keys: dict[tuple[str, ...], int] = {}
-    taken = list(existing) + []
+    taken = list(existing)
 
     for i in range(len(frame)):
         pid = get(i, "partnership_id")
         name = get(i, "name")
         if not pid and name:
-            pid = by_name.get(name.casefold()) or new_by_name.get(name.casefold(), {}).get("partnership_id", "")
+            pid = by_name.get(name.casefold()) or new_by_name.get(name.casefold(), {}).get(
+                "partnership_id", ""
+            )
             if not pid:
                 pid = unique_id(slugify(name), taken)
         if not pid:
             problem(i, col.get("partnership_id") or col.get("name"), "no partnership id or name")
             continue
         details = {f: get(i, f) for f in DETAIL_FIELDS if f in col}
-        if "started" in details and details["started"]:
+        if details.get("started"):
             started = clean_date(details["started"], dayfirst=dayfirst)
             if started is None:
                 problem(i, col["started"], f"{details['started']!r} is not a date")
                 continue
             details["started"] = started
         if "partners" in details:
-            details["partners"] = "; ".join(p.strip() for p in re.split(r"[;\n]", details["partners"]) if p.strip())
+            details["partners"] = "; ".join(
+                p.strip() for p in re.split(r"[;\n]", details["partners"]) if p.strip()
+            )
         if pid in existing:
             old = existing[pid]
             new = {**old, **{k: v for k, v in details.items() if v and k in part_header}}
@@ -435,8 +497,12 @@ def plan_import(
             record = seen_new[pid]
             for k, v in details.items():
                 if v and record.get(k) and record[k] != v:
-                    problem(i, col[k], f"{k} {v!r} differs from {record[k]!r} on row "
-                            f"{rows[first_row[pid]]} for the same partnership")
+                    problem(
+                        i,
+                        col[k],
+                        f"{k} {v!r} differs from {record[k]!r} on row "
+                        f"{rows[first_row[pid]]} for the same partnership",
+                    )
                 elif v and k in part_header:
                     record[k] = v
         if not has_placements:
@@ -445,17 +511,29 @@ def plan_import(
         cells["partnership_id"] = pid
         date = clean_date(get(i, "date"), dayfirst=dayfirst)
         if date is None:
-            problem(i, col["date"], f"{get(i, 'date')!r} is not a date; expected e.g. 2024-03-15 or 15/03/2024")
+            problem(
+                i,
+                col["date"],
+                f"{get(i, 'date')!r} is not a date; expected e.g. 2024-03-15 or 15/03/2024",
+            )
             continue
         cells["date"] = date
         cells["perspective"] = get(i, "perspective") or default_perspective
         if not cells["perspective"]:
-            problem(i, col.get("perspective"), "perspective is blank; map a perspective column or choose a default")
+            problem(
+                i,
+                col.get("perspective"),
+                "perspective is blank; map a perspective column or choose a default",
+            )
             continue
         kind = (get(i, "kind") or default_kind).lower()
-        kind = {"goal": "target", "aim": "target", "current": "actual", "now": "actual"}.get(kind, kind)
+        kind = {"goal": "target", "aim": "target", "current": "actual", "now": "actual"}.get(
+            kind, kind
+        )
         if kind not in KINDS:
-            problem(i, col.get("kind"), f"{get(i, 'kind')!r} is not a kind; expected actual or target")
+            problem(
+                i, col.get("kind"), f"{get(i, 'kind')!r} is not a kind; expected actual or target"
+            )
             continue
         cells["kind"] = kind
         bad = False
@@ -464,7 +542,9 @@ def plan_import(
                 continue
             number = clean_number(get(i, a))
             if number is None:
-                problem(i, col[a], f"{get(i, a)!r} is not a number; expected a position from -5 to 5")
+                problem(
+                    i, col[a], f"{get(i, a)!r} is not a number; expected a position from -5 to 5"
+                )
                 bad = True
             elif number and not -5 <= float(number) <= 5:
                 problem(i, col[a], f"{number} is out of range; expected a position from -5 to 5")
@@ -487,7 +567,12 @@ def plan_import(
             continue
         key = tuple(cells[k] for k in PLACEMENT_KEY)
         if key in batch_keys:
-            problem(i, None, f"the same placement (partnership, date, perspective, kind) is also on row {rows[batch_keys[key]]}")
+            problem(
+                i,
+                None,
+                "the same placement (partnership, date, perspective, kind) is also on row "
+                f"{rows[batch_keys[key]]}",
+            )
             continue
         batch_keys[key] = i
         if key in existing_keys:
@@ -495,11 +580,15 @@ def plan_import(
         else:
             plan.new_placements.append(cells)
     if not dayfirst:
-        plan.notes.append("Dates were read month first (e.g. 03/15/2024), as the file's dates show.")
+        plan.notes.append(
+            "Dates were read month first (e.g. 03/15/2024), as the file's dates show."
+        )
     return plan
 
 
-def commit_import(folder: Path | str, plan: ImportPlan, *, on_duplicate: str = "skip", user: str) -> Change:
+def commit_import(
+    folder: Path | str, plan: ImportPlan, *, on_duplicate: str = "skip", user: str
+) -> Change:
     """Write a planned import all-or-nothing, refusing if the data changed since the plan.
 
     Raises:
@@ -509,8 +598,13 @@ def commit_import(folder: Path | str, plan: ImportPlan, *, on_duplicate: str = "
     if not plan.ok:
         raise ValueError("the import has problems; fix them first")
     ops = plan.ops(on_duplicate)
-    return commit(folder, ops, action=f"Imported {plan.source}: {plan.summary(on_duplicate)}",
-                  user=user, expected=plan.expected)
+    return commit(
+        folder,
+        ops,
+        action=f"Imported {plan.source}: {plan.summary(on_duplicate)}",
+        user=user,
+        expected=plan.expected,
+    )
 
 
 def table_of(rows: list[dict[str, str]]) -> pd.DataFrame:

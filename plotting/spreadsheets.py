@@ -67,3 +67,12 @@ def to_zip_of_csv(files: Mapping[str, pd.DataFrame]) -> bytes:
         for name, frame in files.items():
             archive.writestr(name, to_csv_bytes(frame))
     return buf.getvalue()
+
+
+def dataset_frames(folder: object) -> dict[str, pd.DataFrame]:
+    """The three files of a dataset as frames of their exact text, by file name."""
+    from pathlib import Path
+
+    from plotting.changes import load_tables
+
+    return {name: table.frame() for name, table in load_tables(Path(str(folder))).items()}

@@ -24,8 +24,11 @@ from tests.browser.conftest import (  # noqa: E402
     wait_ready,
 )
 
-PAGES = [("", "Plotting Partnerships", "overview"), ("plot", "Plot a partnership", "plot"),
-         ("portfolio", "Portfolio", "portfolio")]
+PAGES = [
+    ("", "Plotting Partnerships", "overview"),
+    ("plot", "Plot a partnership", "plot"),
+    ("portfolio", "Portfolio", "portfolio"),
+]
 
 
 def main() -> None:

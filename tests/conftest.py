@@ -32,8 +32,9 @@ assessed"
 """
 
 
-def write_dataset(folder: Path, axes: str = AXES, partnerships: str = PARTNERSHIPS,
-                  placements: str = PLACEMENTS) -> Path:
+def write_dataset(
+    folder: Path, axes: str = AXES, partnerships: str = PARTNERSHIPS, placements: str = PLACEMENTS
+) -> Path:
     """Write a dataset folder from CSV texts."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "axes.csv").write_text(axes, encoding="utf-8")

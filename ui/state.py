@@ -57,13 +57,21 @@ def axis_pair_picker(ds: pp.Dataset) -> None:
             st.session_state[key] = default
     labels = {a.axis_id: a.label for a in ds.axes}
     st.sidebar.selectbox(
-        "Horizontal axis", ids, key=AXIS_X, format_func=labels.get,
-        on_change=_swap_if_same, args=(AXIS_X, AXIS_Y, ids),
+        "Horizontal axis",
+        ids,
+        key=AXIS_X,
+        format_func=labels.get,
+        on_change=_swap_if_same,
+        args=(AXIS_X, AXIS_Y, ids),
         help="Which tension runs left to right on every map.",
     )
     st.sidebar.selectbox(
-        "Vertical axis", ids, key=AXIS_Y, format_func=labels.get,
-        on_change=_swap_if_same, args=(AXIS_Y, AXIS_X, ids),
+        "Vertical axis",
+        ids,
+        key=AXIS_Y,
+        format_func=labels.get,
+        on_change=_swap_if_same,
+        args=(AXIS_Y, AXIS_X, ids),
         help="Which tension runs bottom to top on every map.",
     )
 
@@ -97,5 +105,32 @@ def show_problems(problems: list[pp.Problem], *, expanded: bool = False) -> None
     if not problems:
         return
     noun = "problem" if len(problems) == 1 else "problems"
-    with st.expander(f"⚠️ {len(problems)} {noun} in the data — the app uses the valid rows", expanded=expanded):
+    with st.expander(
+        f"⚠️ {len(problems)} {noun} in the data — the app uses the valid rows", expanded=expanded
+    ):
         st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
+
+
+USER_NAME = "user_name"
+SESSION_TAG = "session_tag"
+
+
+def user() -> str:
+    """Who is changing data, for the history: the name typed in the sidebar, or a session tag."""
+    if SESSION_TAG not in st.session_state:
+        import secrets
+
+        st.session_state[SESSION_TAG] = secrets.token_hex(3)
+    name = str(st.session_state.get(USER_NAME) or "").strip()
+    tag = st.session_state[SESSION_TAG]
+    return f"{name} (session {tag})" if name else f"browser session {tag}"
+
+
+def user_name_input() -> None:
+    """The sidebar's name field: changes are recorded in the history under this name."""
+    st.sidebar.text_input(
+        "Your name",
+        key=USER_NAME,
+        placeholder="for the change history",
+        help="Saved placements, edits and imports are recorded under this name.",
+    )

@@ -15,7 +15,7 @@ from tests.conftest import PARTNERSHIPS, write_dataset
 PAGES = ["pages/overview.py", "pages/plot.py", "pages/portfolio.py"]
 
 
-def chart_spec(at, index: int = 0) -> dict:  # noqa: ANN001
+def chart_spec(at, index: int = 0) -> dict:
     import json
 
     return json.loads(at.get("plotly_chart")[index].proto.spec)
@@ -48,7 +48,9 @@ def test_overview_lists_problems_instead_of_a_traceback(app, tiny: Path) -> None
     tables = [df.value for df in at.dataframe]
     problems = next(t for t in tables if "Problem" in t.columns)
     assert problems.iloc[0].to_dict() == {
-        "File": "placements.csv", "Row": 9, "Column": "date",
+        "File": "placements.csv",
+        "Row": 9,
+        "Column": "date",
         "Problem": "'2024-13-01' is not a date; expected YYYY-MM-DD, e.g. 2024-03-15",
     }
     assert at.metric[0].value == "3"
@@ -64,7 +66,9 @@ def test_plot_page_saves_what_the_sliders_say(app, tiny: Path) -> None:
     at.checkbox(key="plot_na_rules_task").check().run()
     at.text_area(key="plot_note").input('Donor sees policy work, "finally"').run()
     # The unsaved position is previewed on the chart.
-    preview = next(t for t in chart_spec(at)["data"] if str(t.get("name", "")).startswith("New: donor"))
+    preview = next(
+        t for t in chart_spec(at)["data"] if str(t.get("name", "")).startswith("New: donor")
+    )
     assert (decode(preview["x"]), decode(preview["y"])) == ([3.25], [-2.5])
     at.button[0].click().run()
     assert not at.exception
@@ -109,7 +113,10 @@ def test_plot_page_adds_a_partnership_with_a_validated_form(app, tiny: Path) -> 
     ds = pp.load_dataset(tiny)
     row = ds.partnerships.set_index("partnership_id").loc["agua-para-todos-zambezia"]
     assert (row["name"], row["country"], row["partners"]) == (
-        "Água para Todos, Zambézia", "Mozambique", "Utility; Water users' association")
+        "Água para Todos, Zambézia",
+        "Mozambique",
+        "Utility; Water users' association",
+    )
     assert at.selectbox(key="plot_partnership").value == "agua-para-todos-zambezia"
 
 
@@ -126,7 +133,11 @@ def test_plot_page_form_reports_problems(app, tiny: Path) -> None:
 def test_portfolio_filters_change_chart_and_table(app, tiny: Path) -> None:
     at = app(tiny, "pages/portfolio.py")
     table = at.dataframe[-1].value
-    assert sorted(table["Partnership"]) == ["Alpha Water Alliance", "Alpha Water Alliance", "Beta Sanitation Platform"]
+    assert sorted(table["Partnership"]) == [
+        "Alpha Water Alliance",
+        "Alpha Water Alliance",
+        "Beta Sanitation Platform",
+    ]
     at.multiselect(key="pf_sector").select("Sanitation").run()
     assert at.dataframe[-1].value["Partnership"].tolist() == ["Beta Sanitation Platform"]
     traces = [t for t in chart_spec(at)["data"] if t.get("name") != "balance"]
@@ -163,7 +174,9 @@ def test_choosing_the_same_axis_twice_swaps_the_other(app, tiny: Path) -> None:
 
 def test_html_in_user_text_is_shown_as_text(app, tmp_path: Path) -> None:
     payload = "<img src=x onerror=alert(1)>"
-    folder = write_dataset(tmp_path / "d", partnerships=PARTNERSHIPS.replace("Alpha Water Alliance", payload))
+    folder = write_dataset(
+        tmp_path / "d", partnerships=PARTNERSHIPS.replace("Alpha Water Alliance", payload)
+    )
     at = app(folder)
     spec = chart_spec(at)
     dumped = str(spec)

@@ -4,6 +4,7 @@ on these machines)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -73,14 +74,26 @@ def start_server(data: Path, log: Path) -> Server:
     port = _free_port()
     env = {**os.environ, "PLOTTING_DATA_DIR": str(data)}
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.address", "127.0.0.1",
-        "--server.port", str(port), "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -102,10 +115,8 @@ def stop_server(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +130,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     stop_server(srv.process)
 
 
-def wait_ready(page, text: str | None = None, timeout: float = 30_000) -> None:  # noqa: ANN001
+def wait_ready(page, text: str | None = None, timeout: float = 30_000) -> None:
     """Wait until the app has rendered (and shows `text` in the main area) and is idle."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     if text:
@@ -135,7 +146,7 @@ def wait_ready(page, text: str | None = None, timeout: float = 30_000) -> None: 
     )
 
 
-def wait_chart(page, index: int = 0, timeout: float = 30_000):  # noqa: ANN001, ANN201
+def wait_chart(page, index: int = 0, timeout: float = 30_000):
     """The index-th Plotly chart, once drawn."""
     chart = page.locator('[data-testid="stPlotlyChart"]').nth(index)
     chart.locator(".main-svg").first.wait_for(timeout=timeout)

@@ -12,7 +12,7 @@ from plotting.figures import RANGE
 from tests.browser.conftest import Server, wait_chart, wait_ready
 
 
-def main(page: Page):  # noqa: ANN201
+def main(page: Page):
     return page.locator('[data-testid="stMain"]')
 
 
@@ -66,7 +66,7 @@ def choose(page: Page, key: str, option: str) -> None:
     wait_ready(page)
 
 
-def slider(page: Page, key: str):  # noqa: ANN201
+def slider(page: Page, key: str):
     return page.locator(f".st-key-{key} input[type=range]")
 
 
@@ -101,7 +101,9 @@ def test_place_with_sliders_and_click_then_save(page: Page, server: Server) -> N
     expect(slider(page, "plot_pos_delivery_policy")).to_have_value("2")
     expect(slider(page, "plot_pos_regulation_innovation")).to_have_value("-1.6")
 
-    main(page).get_by_label("Rationale").fill("Kiosk data now feeds the county's <b>tariff</b> review.")
+    main(page).get_by_label("Rationale").fill(
+        "Kiosk data now feeds the county's <b>tariff</b> review."
+    )
     main(page).get_by_role("button", name="Save placement").click()
     wait_ready(page)
     expect(main(page).get_by_text("Saved:", exact=False)).to_be_visible()
@@ -124,11 +126,13 @@ def test_portfolio_filter_and_box_select(page: Page, server: Server) -> None:
     chart = wait_chart(page)
     n_before = page.evaluate(
         "() => document.querySelector('[data-testid=\"stPlotlyChart\"] .js-plotly-plot')._fullData"
-        ".filter(t => t.name !== 'balance').reduce((n, t) => n + t.x.length, 0)")
+        ".filter(t => t.name !== 'balance').reduce((n, t) => n + t.x.length, 0)"
+    )
     choose(page, "pf_perspective", "donor")
     n_after = page.evaluate(
         "() => document.querySelector('[data-testid=\"stPlotlyChart\"] .js-plotly-plot')._fullData"
-        ".filter(t => t.name !== 'balance').reduce((n, t) => n + t.x.length, 0)")
+        ".filter(t => t.name !== 'balance').reduce((n, t) => n + t.x.length, 0)"
+    )
     assert 0 < n_after < n_before
     # Box-select the upper-left quadrant (Delivering services · Stimulating innovation).
     area = chart.locator("rect.nsewdrag").first

@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 import plotting as pp
-from plotting.analysis import consensus_points, latest_position, perspective_options, selected_rows, slugify, unique_id
+from plotting.analysis import (
+    consensus_points,
+    latest_position,
+    perspective_options,
+    selected_rows,
+    slugify,
+    unique_id,
+)
 
 X, Y = "delivery_policy", "regulation_innovation"
 
@@ -20,7 +27,10 @@ def ds(tiny: Path) -> pp.Dataset:
 
 def test_portfolio_points_latest_per_partnership_and_perspective(ds: pp.Dataset) -> None:
     points = pp.portfolio_points(ds, X, Y)
-    got = {(r.partnership_id, r.perspective): (r.delivery_policy, r.regulation_innovation) for r in points.itertuples()}
+    got = {
+        (r.partnership_id, r.perspective): (r.delivery_policy, r.regulation_innovation)
+        for r in points.itertuples()
+    }
     assert got == {
         ("alpha", "public"): (-1.5, -1.0),
         ("alpha", "private"): (-1.0, 2.0),
@@ -34,9 +44,18 @@ def test_portfolio_points_latest_per_partnership_and_perspective(ds: pp.Dataset)
     [
         (pp.PortfolioFilter(perspective="public"), {("alpha", "public")}),
         (pp.PortfolioFilter(columns={"sector": ["Sanitation"]}), {("beta", "civil society")}),
-        (pp.PortfolioFilter(columns={"country": ["Kenya"], "sector": []}), {("alpha", "public"), ("alpha", "private")}),
-        (pp.PortfolioFilter(end=pd.Timestamp("2023-12-31")), {("alpha", "public"), ("alpha", "private"), ("beta", "civil society")}),
-        (pp.PortfolioFilter(start=pd.Timestamp("2024-01-01")), {("alpha", "public"), ("beta", "civil society")}),
+        (
+            pp.PortfolioFilter(columns={"country": ["Kenya"], "sector": []}),
+            {("alpha", "public"), ("alpha", "private")},
+        ),
+        (
+            pp.PortfolioFilter(end=pd.Timestamp("2023-12-31")),
+            {("alpha", "public"), ("alpha", "private"), ("beta", "civil society")},
+        ),
+        (
+            pp.PortfolioFilter(start=pd.Timestamp("2024-01-01")),
+            {("alpha", "public"), ("beta", "civil society")},
+        ),
         (pp.PortfolioFilter(kind="target"), {("alpha", "public")}),
         (pp.PortfolioFilter(perspective=pp.ALL, columns={"region": ["Latin America"]}), set()),
     ],
@@ -47,7 +66,9 @@ def test_portfolio_filters(ds: pp.Dataset, flt: pp.PortfolioFilter, expected: se
 
 
 def test_end_date_shows_the_portfolio_as_it_stood(ds: pp.Dataset) -> None:
-    points = pp.portfolio_points(ds, X, Y, pp.PortfolioFilter(perspective="public", end=pd.Timestamp("2023-06-30")))
+    points = pp.portfolio_points(
+        ds, X, Y, pp.PortfolioFilter(perspective="public", end=pd.Timestamp("2023-06-30"))
+    )
     assert points[[X, Y]].values.tolist() == [[-3.0, -2.0]]
 
 
@@ -85,7 +106,11 @@ def test_selected_rows_maps_customdata_back(ds: pp.Dataset) -> None:
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("Água para Todos, Zambézia!", "agua-para-todos-zambezia"), ("  ", "partnership"), ("水", "partnership")],
+    [
+        ("Água para Todos, Zambézia!", "agua-para-todos-zambezia"),
+        ("  ", "partnership"),
+        ("水", "partnership"),
+    ],
 )
 def test_slugify(name: str, slug: str) -> None:
     assert slugify(name) == slug

@@ -83,16 +83,32 @@ def test_rename_and_remove_axes_follow_into_placements(tiny: Path) -> None:
     assert ds.problems == []
     assert ds.axis_ids == ["service_policy", "regulation_innovation"]
     header = (tiny / "placements.csv").read_text().splitlines()[0]
-    assert header == "partnership_id,date,perspective,kind,service_policy,regulation_innovation,spread,note"
+    assert (
+        header
+        == "partnership_id,date,perspective,kind,service_policy,regulation_innovation,spread,note"
+    )
     undo(tiny, change.change_id, user="ann")
     assert (tiny / "placements.csv").read_bytes() == before
 
 
 def test_add_axis_adds_a_blank_column(tiny: Path) -> None:
     tables = load_tables(tiny)
-    axes = pd.concat([tables["axes.csv"].frame(), pd.DataFrame([{
-        "axis_id": "external_local", "low_pole": "Externally driven", "high_pole": "Locally owned",
-        "description": ""}], index=[99])])
+    axes = pd.concat(
+        [
+            tables["axes.csv"].frame(),
+            pd.DataFrame(
+                [
+                    {
+                        "axis_id": "external_local",
+                        "low_pole": "Externally driven",
+                        "high_pole": "Locally owned",
+                        "description": "",
+                    }
+                ],
+                index=[99],
+            ),
+        ]
+    )
     ops = table_ops("axes.csv", tables["axes.csv"], axes)
     ops += axis_cascade(tables, ops)
     commit(tiny, ops, action="Add axis", user="ann")
@@ -121,20 +137,42 @@ def test_existing_problems_do_not_block_unrelated_edits(tiny: Path) -> None:
     tables = load_tables(tiny)
     frame = tables["partnerships.csv"].frame()
     frame.loc[2, "country"] = "Bolivia"
-    commit(tiny, table_ops("partnerships.csv", tables["partnerships.csv"], frame), action="Edit", user="a")
-    assert pp.load_dataset(tiny).partnerships.set_index("partnership_id").loc["gamma", "country"] == "Bolivia"
+    commit(
+        tiny,
+        table_ops("partnerships.csv", tables["partnerships.csv"], frame),
+        action="Edit",
+        user="a",
+    )
+    assert (
+        pp.load_dataset(tiny).partnerships.set_index("partnership_id").loc["gamma", "country"]
+        == "Bolivia"
+    )
 
 
 def test_stale_edit_is_refused(tiny: Path) -> None:
     loaded = data_signature(tiny)
     tables = load_tables(tiny)
-    pp.append_placement(tiny, {"partnership_id": "beta", "date": "2025-01-01", "perspective": "donor",
-                               "kind": "actual", "delivery_policy": 1}, user="someone else")
+    pp.append_placement(
+        tiny,
+        {
+            "partnership_id": "beta",
+            "date": "2025-01-01",
+            "perspective": "donor",
+            "kind": "actual",
+            "delivery_policy": 1,
+        },
+        user="someone else",
+    )
     frame = tables["placements.csv"].frame()
     frame.loc[0, "note"] = "mine"
-    with pytest.raises(StaleDataError, match="placements.csv changed"):
-        commit(tiny, table_ops("placements.csv", tables["placements.csv"], frame),
-               action="Edit", user="me", expected=loaded)
+    with pytest.raises(StaleDataError, match=r"placements\.csv changed"):
+        commit(
+            tiny,
+            table_ops("placements.csv", tables["placements.csv"], frame),
+            action="Edit",
+            user="me",
+            expected=loaded,
+        )
     assert pp.load_dataset(tiny).placements.iloc[0]["note"] == "Utility runs kiosks"
 
 
@@ -142,11 +180,15 @@ def test_undo_conflict_when_row_changed_since(tiny: Path) -> None:
     tables = load_tables(tiny)
     frame = tables["partnerships.csv"].frame()
     frame.loc[1, "country"] = "Togo"
-    first = commit(tiny, table_ops("partnerships.csv", tables["partnerships.csv"], frame), action="1", user="a")
+    first = commit(
+        tiny, table_ops("partnerships.csv", tables["partnerships.csv"], frame), action="1", user="a"
+    )
     tables = load_tables(tiny)
     frame = tables["partnerships.csv"].frame()
     frame.loc[1, "country"] = "Benin"
-    commit(tiny, table_ops("partnerships.csv", tables["partnerships.csv"], frame), action="2", user="a")
+    commit(
+        tiny, table_ops("partnerships.csv", tables["partnerships.csv"], frame), action="2", user="a"
+    )
     before = (tiny / "partnerships.csv").read_bytes()
     with pytest.raises(ConflictError):
         undo(tiny, first.change_id, user="a")
@@ -155,10 +197,21 @@ def test_undo_conflict_when_row_changed_since(tiny: Path) -> None:
 
 def test_appends_are_recorded_and_undoable(tiny: Path) -> None:
     before = (tiny / "placements.csv").read_bytes()
-    pp.append_placement(tiny, {"partnership_id": "beta", "date": "2025-01-01", "perspective": "donor",
-                               "kind": "actual", "delivery_policy": 1}, user="ann")
+    pp.append_placement(
+        tiny,
+        {
+            "partnership_id": "beta",
+            "date": "2025-01-01",
+            "perspective": "donor",
+            "kind": "actual",
+            "delivery_policy": 1,
+        },
+        user="ann",
+    )
     (change,) = read_history(tiny)
-    assert change.user == "ann" and change.action.startswith("Placed beta (donor, actual, 2025-01-01)")
+    assert change.user == "ann" and change.action.startswith(
+        "Placed beta (donor, actual, 2025-01-01)"
+    )
     undo(tiny, change.change_id, user="ann")
     assert (tiny / "placements.csv").read_bytes() == before
 
@@ -181,7 +234,10 @@ def test_torn_history_tail_is_ignored(tiny: Path) -> None:
         f.write(b'{"change_id": "torn", "ti')
     assert len(read_history(tiny)) == 1
     pp.add_partnership(tiny, {"partnership_id": "eps", "name": "Eps"}, user="a")
-    assert [c.action for c in read_history(tiny)] == ["Added partnership delta", "Added partnership eps"]
+    assert [c.action for c in read_history(tiny)] == [
+        "Added partnership delta",
+        "Added partnership eps",
+    ]
 
 
 def test_header_op_conflict(tiny: Path) -> None:

@@ -12,7 +12,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "plotting", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "plotting", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_validate_sample_data() -> None:
@@ -23,7 +29,9 @@ def test_validate_sample_data() -> None:
 
 
 def test_validate_bad_dataset_lists_each_problem(tmp_path: Path) -> None:
-    folder = write_dataset(tmp_path / "d", placements=PLACEMENTS + "alpha,2024-13-01,public,actual,9,1,1,,\n")
+    folder = write_dataset(
+        tmp_path / "d", placements=PLACEMENTS + "alpha,2024-13-01,public,actual,9,1,1,,\n"
+    )
     out = run("validate", "--data", str(folder))
     assert out.returncode == 1
     assert out.stdout.splitlines() == [
@@ -40,6 +48,12 @@ def test_validate_missing_folder(tmp_path: Path) -> None:
 
 def test_validate_uses_environment_variable(tmp_path: Path) -> None:
     folder = write_dataset(tmp_path / "d")
-    out = subprocess.run([sys.executable, "-m", "plotting", "validate"], cwd=ROOT, capture_output=True, text=True,
-                         env={"PLOTTING_DATA_DIR": str(folder), "PATH": "/usr/bin:/bin"}, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "plotting", "validate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PLOTTING_DATA_DIR": str(folder), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
     assert out.returncode == 0 and "3 partnerships" in out.stdout

@@ -83,7 +83,11 @@ def test_portfolio_map_one_trace_per_group_with_coordinates(ds: pp.Dataset) -> N
 
 
 def test_portfolio_hover_escapes_user_text(tiny: Path) -> None:
-    text = (tiny / "partnerships.csv").read_text().replace("Alpha Water Alliance", "<img src=x onerror=alert(1)>")
+    text = (
+        (tiny / "partnerships.csv")
+        .read_text()
+        .replace("Alpha Water Alliance", "<img src=x onerror=alert(1)>")
+    )
     (tiny / "partnerships.csv").write_text(text)
     ds = pp.load_dataset(tiny)
     points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
@@ -95,7 +99,9 @@ def test_portfolio_hover_escapes_user_text(tiny: Path) -> None:
 
 def test_portfolio_map_uses_webgl_for_many_points(ds: pp.Dataset) -> None:
     points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
-    many = points.loc[np.repeat(points.index, WEBGL_THRESHOLD // len(points) + 1)].reset_index(drop=True)
+    many = points.loc[np.repeat(points.index, WEBGL_THRESHOLD // len(points) + 1)].reset_index(
+        drop=True
+    )
     fig = pp.portfolio_map(many, X, Y)
     assert isinstance(fig.data[-1], go.Scattergl)
     assert fig.data[-1].text is None
@@ -109,8 +115,15 @@ def test_portfolio_map_empty_says_so(ds: pp.Dataset) -> None:
 
 def test_partnership_map_latest_per_perspective_targets_and_preview(ds: pp.Dataset) -> None:
     rows = pp.partnership_placements(ds, "alpha")
-    fig = pp.partnership_map(rows, X, Y, name="Alpha", preview={X.axis_id: 1.0, Y.axis_id: 2.0},
-                             clickable=True, perspectives=["public", "private"])
+    fig = pp.partnership_map(
+        rows,
+        X,
+        Y,
+        name="Alpha",
+        preview={X.axis_id: 1.0, Y.axis_id: 2.0},
+        clickable=True,
+        perspectives=["public", "private"],
+    )
     by_name = {t.name: t for t in fig.data}
     assert (by_name["public"].x, by_name["public"].y) == ((-1.5,), (-1.0,))  # 2024, not 2023
     assert (by_name["private"].x, by_name["private"].y) == ((-1.0,), (2.0,))
@@ -132,7 +145,11 @@ def test_partnership_map_empty_message(ds: pp.Dataset) -> None:
     ("points", "grid_curve", "expected"),
     [
         ([{"curve_number": 1, "x": 1.21, "y": -4.9}], 1, (1.2, -4.8)),
-        ([{"curve_number": 3, "x": 2.0, "y": 2.0}, {"curve_number": 1, "x": 0.6, "y": 0.4}], 1, (0.6, 0.4)),
+        (
+            [{"curve_number": 3, "x": 2.0, "y": 2.0}, {"curve_number": 1, "x": 0.6, "y": 0.4}],
+            1,
+            (0.6, 0.4),
+        ),
         ([{"curve_number": 3, "x": 2.13, "y": -1.87}], 1, (2.1, -1.9)),
         ([{"curve_number": 1, "x": 7, "y": -7}], 1, (5.0, -5.0)),
         ([], 1, None),

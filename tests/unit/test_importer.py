@@ -30,18 +30,22 @@ from plotting.importer import (
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = [
     # partnership, date (ISO), perspective, kind, delivery_policy, regulation_innovation, note
-    ("alpha", "2025-03-15", "donor", "actual", 2.5, -1.0, "Donor, now \"convinced\""),
+    ("alpha", "2025-03-15", "donor", "actual", 2.5, -1.0, 'Donor, now "convinced"'),
     ("beta", "2025-04-02", "public", "target", -0.5, 3.0, "Ministère: plus d'innovation"),
 ]
 
 
 def excel_utf8_csv() -> bytes:
     """Excel's 'CSV UTF-8': byte-order mark, CRLF, dd/mm/yyyy dates (UK locale)."""
-    lines = ["Partnership,Date,Perspective,Kind,Delivering services ↔ Informing policy,"
-             "Regulating delivery ↔ Stimulating innovation,Rationale"]
+    lines = [
+        "Partnership,Date,Perspective,Kind,Delivering services ↔ Informing policy,"
+        "Regulating delivery ↔ Stimulating innovation,Rationale"
+    ]
     for p, d, who, k, x, y, note in ROWS:
         day = dt.date.fromisoformat(d).strftime("%d/%m/%Y")
-        lines.append(f'{p},{day},{who},{k.capitalize()},{x},{y},"{note.replace(chr(34), chr(34) * 2)}"')
+        lines.append(
+            f'{p},{day},{who},{k.capitalize()},{x},{y},"{note.replace(chr(34), chr(34) * 2)}"'
+        )
     return b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
@@ -51,7 +55,9 @@ def excel_european_csv() -> bytes:
     lines = ["partnership_id;date;perspective;kind;delivery_policy;regulation_innovation;note"]
     for p, d, who, k, x, y, note in ROWS:
         day = dt.date.fromisoformat(d).strftime("%d.%m.%Y")
-        lines.append(f"{p} ;{day};{who} ;{k};{str(x).replace('.', ',')};{str(y).replace('.', ',')};{note.replace(chr(34), '')}")
+        lines.append(
+            f"{p} ;{day};{who} ;{k};{str(x).replace('.', ',')};{str(y).replace('.', ',')};{note.replace(chr(34), '')}"
+        )
         lines.append(";;;;;;")
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
@@ -61,15 +67,21 @@ def google_sheets_csv() -> bytes:
     lines = ["Partnership ID,When,Who,Type,delivery_policy,regulation_innovation,Notes"]
     for p, d, who, k, x, y, note in ROWS:
         date = dt.date.fromisoformat(d)
-        lines.append(f'{p},{date.month}/{date.day}/{date.year},{who},{k},{x},{y},"{note.replace(chr(34), chr(34) * 2)}"')
+        lines.append(
+            f'{p},{date.month}/{date.day}/{date.year},{who},{k},{x},{y},"{note.replace(chr(34), chr(34) * 2)}"'
+        )
     return ("\r\n".join(lines)).encode("utf-8")
 
 
 def libreoffice_tab_csv() -> bytes:
     """LibreOffice 'Text CSV' with tab separators, all text cells quoted, LF endings."""
-    lines = ['"partnership_id"\t"date"\t"perspective"\t"kind"\t"delivery_policy"\t"regulation_innovation"\t"note"']
+    lines = [
+        '"partnership_id"\t"date"\t"perspective"\t"kind"\t"delivery_policy"\t"regulation_innovation"\t"note"'
+    ]
     for p, d, who, k, x, y, note in ROWS:
-        lines.append(f'"{p}"\t"{d}"\t"{who}"\t"{k}"\t{x}\t{y}\t"{note.replace(chr(34), chr(34) * 2)}"')
+        lines.append(
+            f'"{p}"\t"{d}"\t"{who}"\t"{k}"\t{x}\t{y}\t"{note.replace(chr(34), chr(34) * 2)}"'
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -78,7 +90,17 @@ def excel_xlsx() -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Placements"
-    sheet.append(["Partnership", "Date", "Perspective", "Kind", "delivery_policy", "regulation_innovation", "Note"])
+    sheet.append(
+        [
+            "Partnership",
+            "Date",
+            "Perspective",
+            "Kind",
+            "delivery_policy",
+            "regulation_innovation",
+            "Note",
+        ]
+    )
     for p, d, who, k, x, y, note in ROWS:
         sheet.append([p, dt.datetime.fromisoformat(d), who, k, x, y, note])
     sheet.append([None] * 7)
@@ -101,7 +123,15 @@ def test_spreadsheet_files_import_correctly(tiny: Path, name: str) -> None:
     source = read_source(name, FILES[name]())
     ds = pp.load_dataset(tiny)
     mapping = guess_mapping(list(source.frame.columns), ds.axes)
-    assert {"partnership_id", "date", "perspective", "kind", "delivery_policy", "regulation_innovation", "note"} <= set(mapping)
+    assert {
+        "partnership_id",
+        "date",
+        "perspective",
+        "kind",
+        "delivery_policy",
+        "regulation_innovation",
+        "note",
+    } <= set(mapping)
     plan = plan_import(tiny, source, mapping)
     assert plan.problems == []
     assert len(plan.new_placements) == 2
@@ -109,8 +139,17 @@ def test_spreadsheet_files_import_correctly(tiny: Path, name: str) -> None:
     ds = pp.load_dataset(tiny)
     assert ds.problems == []
     new = ds.placements.iloc[-2:]
-    got = [(r.partnership_id, r.date.date().isoformat(), r.perspective, r.kind, r.delivery_policy,
-            r.regulation_innovation) for r in new.itertuples()]
+    got = [
+        (
+            r.partnership_id,
+            r.date.date().isoformat(),
+            r.perspective,
+            r.kind,
+            r.delivery_policy,
+            r.regulation_innovation,
+        )
+        for r in new.itertuples()
+    ]
     assert got == [row[:6] for row in ROWS]
     notes = new["note"].tolist()
     assert notes[1] == "Ministère: plus d'innovation"
@@ -124,12 +163,17 @@ def test_flat_sheet_is_split_into_partnerships_and_placements(tiny: Path) -> Non
         "Alpha Water Alliance,,,,2025-01-10,public,3,3\n"
     )
     source = read_source("flat.csv", text.encode())
-    plan = plan_import(tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes))
+    plan = plan_import(
+        tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes)
+    )
     assert plan.problems == []
     assert [p["partnership_id"] for p in plan.new_partnerships] == ["delta-water-fund"]
     assert plan.new_partnerships[0]["partners"] == "Fund; Utility"
     assert [(p["partnership_id"], p["perspective"]) for p in plan.new_placements] == [
-        ("delta-water-fund", "donor"), ("delta-water-fund", "public"), ("alpha", "public")]
+        ("delta-water-fund", "donor"),
+        ("delta-water-fund", "public"),
+        ("alpha", "public"),
+    ]
     commit_import(tiny, plan, user="t")
     ds = pp.load_dataset(tiny)
     assert ds.problems == [] and len(ds.partnerships) == 4
@@ -138,7 +182,11 @@ def test_flat_sheet_is_split_into_partnerships_and_placements(tiny: Path) -> Non
 def test_conflicting_details_in_a_flat_sheet_are_reported(tiny: Path) -> None:
     text = "Name,Country,Date,Perspective,delivery_policy\nD,Peru,2025-01-01,a,1\nD,Chile,2025-01-02,a,1\n"
     source = read_source("flat.csv", text.encode())
-    plan = plan_import(tiny, source, guess_mapping(list(source.frame.columns), []) | {"delivery_policy": "delivery_policy"})
+    plan = plan_import(
+        tiny,
+        source,
+        guess_mapping(list(source.frame.columns), []) | {"delivery_policy": "delivery_policy"},
+    )
     assert [(p.row, p.column) for p in plan.problems] == [(3, "Country")]
 
 
@@ -153,11 +201,16 @@ def test_preview_reports_every_problem_row_by_row_and_writes_nothing(tiny: Path)
         "beta,2025-01-02,,actual,1,1\n"
     )
     source = read_source("bad.csv", text.encode())
-    plan = plan_import(tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes))
+    plan = plan_import(
+        tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes)
+    )
     located = [(p.file, p.row, p.column) for p in plan.problems]
     assert located == [
-        ("bad.csv", 2, "date"), ("bad.csv", 4, "kind"), ("bad.csv", 5, "delivery_policy"),
-        ("bad.csv", 5, "regulation_innovation"), ("bad.csv", 6, "perspective"),
+        ("bad.csv", 2, "date"),
+        ("bad.csv", 4, "kind"),
+        ("bad.csv", 5, "delivery_policy"),
+        ("bad.csv", 5, "regulation_innovation"),
+        ("bad.csv", 6, "perspective"),
     ]
     with pytest.raises(ValueError):
         commit_import(tiny, plan, user="t")
@@ -165,23 +218,43 @@ def test_preview_reports_every_problem_row_by_row_and_writes_nothing(tiny: Path)
 
 
 @pytest.mark.parametrize(("choice", "value"), [("skip", 3.0), ("replace", 4.0)])
-def test_duplicates_are_reported_then_skipped_or_replaced(tiny: Path, choice: str, value: float) -> None:
-    text = ("partnership_id,date,perspective,kind,delivery_policy,regulation_innovation,note\n"
-            "beta,2023-05-01,civil society,actual,4,3,again\n")
+def test_duplicates_are_reported_then_skipped_or_replaced(
+    tiny: Path, choice: str, value: float
+) -> None:
+    text = (
+        "partnership_id,date,perspective,kind,delivery_policy,regulation_innovation,note\n"
+        "beta,2023-05-01,civil society,actual,4,3,again\n"
+    )
     source = read_source("dup.csv", text.encode())
-    plan = plan_import(tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes))
+    plan = plan_import(
+        tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes)
+    )
     assert len(plan.duplicates) == 1 and plan.new_placements == []
     commit_import(tiny, plan, on_duplicate=choice, user="t")
     ds = pp.load_dataset(tiny)
-    row = ds.placements[(ds.placements["partnership_id"] == "beta") & (ds.placements["date"] == "2023-05-01")]
+    row = ds.placements[
+        (ds.placements["partnership_id"] == "beta") & (ds.placements["date"] == "2023-05-01")
+    ]
     assert row["delivery_policy"].tolist() == [1.0 if choice == "skip" else value]
 
 
 def test_commit_is_refused_when_data_changed_since_preview(tiny: Path) -> None:
-    source = read_source("x.csv", b"partnership_id,date,perspective,delivery_policy\nalpha,2025-01-01,donor,1\n")
-    plan = plan_import(tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes))
-    pp.append_placement(tiny, {"partnership_id": "beta", "date": "2025-02-02", "perspective": "x",
-                               "kind": "actual", "delivery_policy": 2})
+    source = read_source(
+        "x.csv", b"partnership_id,date,perspective,delivery_policy\nalpha,2025-01-01,donor,1\n"
+    )
+    plan = plan_import(
+        tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes)
+    )
+    pp.append_placement(
+        tiny,
+        {
+            "partnership_id": "beta",
+            "date": "2025-02-02",
+            "perspective": "x",
+            "kind": "actual",
+            "delivery_policy": 2,
+        },
+    )
     with pytest.raises(StaleDataError):
         commit_import(tiny, plan, user="t")
 
@@ -189,9 +262,13 @@ def test_commit_is_refused_when_data_changed_since_preview(tiny: Path) -> None:
 def test_import_is_one_undoable_change(tiny: Path) -> None:
     before = (tiny / "placements.csv").read_bytes()
     source = read_source("e.csv", excel_utf8_csv())
-    plan = plan_import(tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes))
+    plan = plan_import(
+        tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes)
+    )
     change = commit_import(tiny, plan, user="t")
-    assert read_history(tiny)[-1].action.startswith("Imported e.csv: 0 new partnership(s), 0 changed, 2 new")
+    assert read_history(tiny)[-1].action.startswith(
+        "Imported e.csv: 0 new partnership(s), 0 changed, 2 new"
+    )
     from plotting.changes import undo
 
     undo(tiny, change.change_id, user="t")
@@ -216,10 +293,18 @@ def test_unreadable_uploads_get_a_clear_error(name: str, data: bytes, message: s
 
 @pytest.mark.parametrize(
     ("text", "dayfirst", "iso"),
-    [("15/03/2024", True, "2024-03-15"), ("03/15/2024", False, "2024-03-15"), ("15.3.24", True, "2024-03-15"),
-     ("2024/03/15", True, "2024-03-15"), ("15 Mar 2024", True, "2024-03-15"), ("March 15, 2024", True, "2024-03-15"),
-     ("45366", True, "2024-03-15"), ("2024-03-15 00:00:00", True, "2024-03-15"), ("31/02/2024", True, None),
-     ("soon", True, None)],
+    [
+        ("15/03/2024", True, "2024-03-15"),
+        ("03/15/2024", False, "2024-03-15"),
+        ("15.3.24", True, "2024-03-15"),
+        ("2024/03/15", True, "2024-03-15"),
+        ("15 Mar 2024", True, "2024-03-15"),
+        ("March 15, 2024", True, "2024-03-15"),
+        ("45366", True, "2024-03-15"),
+        ("2024-03-15 00:00:00", True, "2024-03-15"),
+        ("31/02/2024", True, None),
+        ("soon", True, None),
+    ],
 )
 def test_clean_date(text: str, dayfirst: bool, iso: str | None) -> None:
     assert clean_date(text, dayfirst=dayfirst) == iso
@@ -227,20 +312,37 @@ def test_clean_date(text: str, dayfirst: bool, iso: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "out"),
-    [("2,5", "2.5"), (" -3 ", "-3"), ("+1.50", "1.5"), ("\u22122", "-2"), ("", ""), ("x", None), ("nan", None)],
+    [
+        ("2,5", "2.5"),
+        (" -3 ", "-3"),
+        ("+1.50", "1.5"),
+        ("\u22122", "-2"),
+        ("", ""),
+        ("x", None),
+        ("nan", None),
+    ],
 )
 def test_clean_number(text: str, out: str | None) -> None:
     assert clean_number(text) == out
 
 
 def test_mappings_are_saved_and_reused(tiny: Path) -> None:
-    save_mapping(tiny, "county survey", {"partnership_id": "Partnership", "date": "Date", "note": ""})
-    assert load_mappings(tiny) == {"county survey": {"partnership_id": "Partnership", "date": "Date"}}
+    save_mapping(
+        tiny, "county survey", {"partnership_id": "Partnership", "date": "Date", "note": ""}
+    )
+    assert load_mappings(tiny) == {
+        "county survey": {"partnership_id": "Partnership", "date": "Date"}
+    }
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "plotting", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "plotting", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_import_writes_and_reports(tiny: Path, tmp_path: Path) -> None:
@@ -260,7 +362,9 @@ def test_cli_import_writes_and_reports(tiny: Path, tmp_path: Path) -> None:
 def test_cli_import_with_problems_writes_nothing(tiny: Path, tmp_path: Path) -> None:
     before = (tiny / "placements.csv").read_bytes()
     path = tmp_path / "bad.csv"
-    path.write_text("partnership_id,date,perspective,delivery_policy\nalpha,nope,donor,1\nzzz,2024-01-01,donor,99\n")
+    path.write_text(
+        "partnership_id,date,perspective,delivery_policy\nalpha,nope,donor,1\nzzz,2024-01-01,donor,99\n"
+    )
     out = cli("import", str(path), "--data", str(tiny))
     assert out.returncode == 1
     assert out.stdout.splitlines() == [

@@ -27,12 +27,16 @@ def test_append_placement_writes_one_row_and_keeps_the_rest(tiny: Path) -> None:
     record = append_placement(tiny, NEW)
     after = (tiny / "placements.csv").read_bytes()
     assert after.startswith(before)
-    assert after[len(before):] == b"alpha,2025-03-01,donor,actual,2.5,-1,,,\"Moved, clearly\"\n"
+    assert after[len(before) :] == b'alpha,2025-03-01,donor,actual,2.5,-1,,,"Moved, clearly"\n'
     assert record["delivery_policy"] == "2.5"
     ds = load_dataset(tiny)
     assert ds.problems == []
     row = ds.placements.iloc[-1]
-    assert (row["perspective"], row["delivery_policy"], row["regulation_innovation"]) == ("donor", 2.5, -1.0)
+    assert (row["perspective"], row["delivery_policy"], row["regulation_innovation"]) == (
+        "donor",
+        2.5,
+        -1.0,
+    )
     assert row["_row"] == 9  # a record with a line break in a cell is still one row
 
 
@@ -42,7 +46,7 @@ def test_append_placement_writes_one_row_and_keeps_the_rest(tiny: Path) -> None:
         'comma, "quotes" and\nline breaks',
         "Ünïcödé — 水 — مرحبا — שלום — 🚰💧",
         "<script>alert(1)</script><b>bold</b>",
-        "=HYPERLINK(\"http://x\")",
+        '=HYPERLINK("http://x")',
         "  leading and trailing spaces  ",
         "NA",
     ],
@@ -82,15 +86,23 @@ def test_append_follows_the_files_own_column_order(tiny: Path) -> None:
     header = "note,kind,perspective,date,partnership_id,rules_task,regulation_innovation,delivery_policy,spread"
     path.write_text(header + "\nfirst,actual,public,2023-01-01,alpha,1,1,1,\n")
     append_placement(tiny, NEW)
-    assert path.read_text().splitlines()[-1] == '"Moved, clearly",actual,donor,2025-03-01,alpha,,-1,2.5,'
+    assert (
+        path.read_text().splitlines()[-1]
+        == '"Moved, clearly",actual,donor,2025-03-01,alpha,,-1,2.5,'
+    )
     del lines
 
 
 def test_add_partnership_validates_and_appends(tiny: Path) -> None:
     record = add_partnership(
         tiny,
-        {"partnership_id": "delta", "name": "Delta, \"new\"", "partners": "A\nB; C",
-         "started": dt.date(2024, 5, 1), "region": "Asia"},
+        {
+            "partnership_id": "delta",
+            "name": 'Delta, "new"',
+            "partners": "A\nB; C",
+            "started": dt.date(2024, 5, 1),
+            "region": "Asia",
+        },
     )
     assert record["partners"] == "A; B; C"
     ds = load_dataset(tiny)
@@ -162,7 +174,15 @@ def test_concurrent_writers_keep_every_row(tiny: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(2.5, "2.5"), (-3.0, "-3"), (0.0, "0"), (-0.0, "0"), (1 / 3, "0.3333"), (None, ""), (float("nan"), "")],
+    [
+        (2.5, "2.5"),
+        (-3.0, "-3"),
+        (0.0, "0"),
+        (-0.0, "0"),
+        (1 / 3, "0.3333"),
+        (None, ""),
+        (float("nan"), ""),
+    ],
 )
 def test_format_number(value: object, text: str) -> None:
     assert format_number(value) == text

@@ -19,34 +19,211 @@ def with_placement_row(row: str) -> dict[str, str]:
 
 # (case id, files to override, file, row, column, fragment of the message)
 BAD = [
-    ("axis id uppercase", {"axes": AXES + "Bad_Axis,a,b,\n"}, "axes.csv", 5, "axis_id", "not a valid axis id"),
-    ("axis id with space", {"axes": AXES + "bad axis,a,b,\n"}, "axes.csv", 5, "axis_id", "lowercase letters"),
+    (
+        "axis id uppercase",
+        {"axes": AXES + "Bad_Axis,a,b,\n"},
+        "axes.csv",
+        5,
+        "axis_id",
+        "not a valid axis id",
+    ),
+    (
+        "axis id with space",
+        {"axes": AXES + "bad axis,a,b,\n"},
+        "axes.csv",
+        5,
+        "axis_id",
+        "lowercase letters",
+    ),
     ("axis id blank", {"axes": AXES + ",a,b,\n"}, "axes.csv", 5, "axis_id", "blank"),
-    ("axis id duplicate", {"axes": AXES + "rules_task,a,b,\n"}, "axes.csv", 5, "axis_id", "duplicate"),
+    (
+        "axis id duplicate",
+        {"axes": AXES + "rules_task,a,b,\n"},
+        "axes.csv",
+        5,
+        "axis_id",
+        "duplicate",
+    ),
     ("axis id reserved", {"axes": AXES + "note,a,b,\n"}, "axes.csv", 5, "axis_id", "reserved"),
     ("axis pole blank", {"axes": AXES + "x_y,,b,\n"}, "axes.csv", 5, "low_pole", "blank"),
-    ("axes missing column", {"axes": "axis_id,low_pole\na,b\n"}, "axes.csv", 1, "high_pole", "missing column"),
-    ("partnership id blank", {"partnerships": PARTNERSHIPS + ",Nameless,,,,,,,\n"}, "partnerships.csv", 5, "partnership_id", "blank"),
-    ("partnership id spaces", {"partnerships": PARTNERSHIPS + "has space,Name,,,,,,,\n"}, "partnerships.csv", 5, "partnership_id", "not a valid partnership id"),
-    ("partnership id duplicate", {"partnerships": PARTNERSHIPS + "beta,Again,,,,,,,\n"}, "partnerships.csv", 5, "partnership_id", "duplicate"),
-    ("partnership name blank", {"partnerships": PARTNERSHIPS + "delta,,,,,,,,\n"}, "partnerships.csv", 5, "name", "name is blank"),
-    ("partnership started bad", {"partnerships": PARTNERSHIPS + "delta,D,,,,,2020-02-30,,\n"}, "partnerships.csv", 5, "started", "not a date"),
-    ("partnerships missing name column", {"partnerships": "partnership_id\nalpha\n"}, "partnerships.csv", 1, "name", "missing column"),
-    ("placement unknown partnership", with_placement_row("zeta,2024-01-01,public,actual,1,1,1,,"), "placements.csv", 9, "partnership_id", "unknown partnership"),
-    ("placement bad date", with_placement_row("alpha,2024-13-01,public,actual,1,1,1,,"), "placements.csv", 9, "date", "not a date"),
-    ("placement slash date", with_placement_row("alpha,01/02/2024,public,actual,1,1,1,,"), "placements.csv", 9, "date", "YYYY-MM-DD"),
-    ("placement blank date", with_placement_row("alpha,,public,actual,1,1,1,,"), "placements.csv", 9, "date", "blank"),
-    ("placement bad kind", with_placement_row("alpha,2024-01-01,public,Actual,1,1,1,,"), "placements.csv", 9, "kind", "expected actual or target"),
-    ("placement blank perspective", with_placement_row("alpha,2024-01-01, ,actual,1,1,1,,"), "placements.csv", 9, "perspective", "blank"),
-    ("placement not a number", with_placement_row("alpha,2024-01-01,public,actual,high,1,1,,"), "placements.csv", 9, "delivery_policy", "not a number"),
-    ("placement decimal comma", with_placement_row('alpha,2024-01-01,public,actual,"1,5",1,1,,'), "placements.csv", 9, "delivery_policy", "decimal point"),
-    ("placement above range", with_placement_row("alpha,2024-01-01,public,actual,1,5.5,1,,"), "placements.csv", 9, "regulation_innovation", "out of range"),
-    ("placement below range", with_placement_row("alpha,2024-01-01,public,actual,1,1,-7,,"), "placements.csv", 9, "rules_task", "out of range"),
-    ("placement infinite", with_placement_row("alpha,2024-01-01,public,actual,inf,1,1,,"), "placements.csv", 9, "delivery_policy", "not a number"),
-    ("placement no values", with_placement_row("alpha,2024-01-01,public,actual,,,,,"), "placements.csv", 9, None, "no position on any axis"),
-    ("placement negative spread", with_placement_row("alpha,2024-01-01,public,actual,1,1,1,-1,"), "placements.csv", 9, "spread", "out of range"),
-    ("placement unknown axis column", {"placements": PLACEMENTS.replace("rules_task", "rules_tusk", 1)}, "placements.csv", 1, "rules_tusk", "unknown axis column"),
-    ("placements missing kind column", {"placements": "partnership_id,date,perspective,delivery_policy\nalpha,2024-01-01,public,1\n"}, "placements.csv", 1, "kind", "missing column"),
+    (
+        "axes missing column",
+        {"axes": "axis_id,low_pole\na,b\n"},
+        "axes.csv",
+        1,
+        "high_pole",
+        "missing column",
+    ),
+    (
+        "partnership id blank",
+        {"partnerships": PARTNERSHIPS + ",Nameless,,,,,,,\n"},
+        "partnerships.csv",
+        5,
+        "partnership_id",
+        "blank",
+    ),
+    (
+        "partnership id spaces",
+        {"partnerships": PARTNERSHIPS + "has space,Name,,,,,,,\n"},
+        "partnerships.csv",
+        5,
+        "partnership_id",
+        "not a valid partnership id",
+    ),
+    (
+        "partnership id duplicate",
+        {"partnerships": PARTNERSHIPS + "beta,Again,,,,,,,\n"},
+        "partnerships.csv",
+        5,
+        "partnership_id",
+        "duplicate",
+    ),
+    (
+        "partnership name blank",
+        {"partnerships": PARTNERSHIPS + "delta,,,,,,,,\n"},
+        "partnerships.csv",
+        5,
+        "name",
+        "name is blank",
+    ),
+    (
+        "partnership started bad",
+        {"partnerships": PARTNERSHIPS + "delta,D,,,,,2020-02-30,,\n"},
+        "partnerships.csv",
+        5,
+        "started",
+        "not a date",
+    ),
+    (
+        "partnerships missing name column",
+        {"partnerships": "partnership_id\nalpha\n"},
+        "partnerships.csv",
+        1,
+        "name",
+        "missing column",
+    ),
+    (
+        "placement unknown partnership",
+        with_placement_row("zeta,2024-01-01,public,actual,1,1,1,,"),
+        "placements.csv",
+        9,
+        "partnership_id",
+        "unknown partnership",
+    ),
+    (
+        "placement bad date",
+        with_placement_row("alpha,2024-13-01,public,actual,1,1,1,,"),
+        "placements.csv",
+        9,
+        "date",
+        "not a date",
+    ),
+    (
+        "placement slash date",
+        with_placement_row("alpha,01/02/2024,public,actual,1,1,1,,"),
+        "placements.csv",
+        9,
+        "date",
+        "YYYY-MM-DD",
+    ),
+    (
+        "placement blank date",
+        with_placement_row("alpha,,public,actual,1,1,1,,"),
+        "placements.csv",
+        9,
+        "date",
+        "blank",
+    ),
+    (
+        "placement bad kind",
+        with_placement_row("alpha,2024-01-01,public,Actual,1,1,1,,"),
+        "placements.csv",
+        9,
+        "kind",
+        "expected actual or target",
+    ),
+    (
+        "placement blank perspective",
+        with_placement_row("alpha,2024-01-01, ,actual,1,1,1,,"),
+        "placements.csv",
+        9,
+        "perspective",
+        "blank",
+    ),
+    (
+        "placement not a number",
+        with_placement_row("alpha,2024-01-01,public,actual,high,1,1,,"),
+        "placements.csv",
+        9,
+        "delivery_policy",
+        "not a number",
+    ),
+    (
+        "placement decimal comma",
+        with_placement_row('alpha,2024-01-01,public,actual,"1,5",1,1,,'),
+        "placements.csv",
+        9,
+        "delivery_policy",
+        "decimal point",
+    ),
+    (
+        "placement above range",
+        with_placement_row("alpha,2024-01-01,public,actual,1,5.5,1,,"),
+        "placements.csv",
+        9,
+        "regulation_innovation",
+        "out of range",
+    ),
+    (
+        "placement below range",
+        with_placement_row("alpha,2024-01-01,public,actual,1,1,-7,,"),
+        "placements.csv",
+        9,
+        "rules_task",
+        "out of range",
+    ),
+    (
+        "placement infinite",
+        with_placement_row("alpha,2024-01-01,public,actual,inf,1,1,,"),
+        "placements.csv",
+        9,
+        "delivery_policy",
+        "not a number",
+    ),
+    (
+        "placement no values",
+        with_placement_row("alpha,2024-01-01,public,actual,,,,,"),
+        "placements.csv",
+        9,
+        None,
+        "no position on any axis",
+    ),
+    (
+        "placement negative spread",
+        with_placement_row("alpha,2024-01-01,public,actual,1,1,1,-1,"),
+        "placements.csv",
+        9,
+        "spread",
+        "out of range",
+    ),
+    (
+        "placement unknown axis column",
+        {"placements": PLACEMENTS.replace("rules_task", "rules_tusk", 1)},
+        "placements.csv",
+        1,
+        "rules_tusk",
+        "unknown axis column",
+    ),
+    (
+        "placements missing kind column",
+        {
+            "placements": "partnership_id,date,perspective,delivery_policy\nalpha,2024-01-01,public,1\n"
+        },
+        "placements.csv",
+        1,
+        "kind",
+        "missing column",
+    ),
 ]
 
 
@@ -56,7 +233,12 @@ BAD = [
     ids=[case[0] for case in BAD],
 )
 def test_bad_input_names_file_row_and_column(
-    tmp_path: Path, overrides: dict[str, str], file: str, row: int, column: str | None, fragment: str
+    tmp_path: Path,
+    overrides: dict[str, str],
+    file: str,
+    row: int,
+    column: str | None,
+    fragment: str,
 ) -> None:
     folder = write_dataset(tmp_path / "d", **overrides)
     problems = load_dataset(folder).problems
@@ -99,13 +281,18 @@ def test_invalid_rows_are_dropped_and_valid_rows_kept(tmp_path: Path) -> None:
 
 def test_row_numbers_count_line_breaks_inside_cells_as_one_row(tmp_path: Path) -> None:
     # gamma's note (row 8) spans two lines; the next record is row 9 as a spreadsheet shows it.
-    folder = write_dataset(tmp_path / "d", placements=PLACEMENTS + "alpha,bad,public,actual,1,1,1,,\n")
+    folder = write_dataset(
+        tmp_path / "d", placements=PLACEMENTS + "alpha,bad,public,actual,1,1,1,,\n"
+    )
     (problem,) = load_dataset(folder).problems
     assert (problem.row, problem.column) == (9, "date")
 
 
 def test_blank_lines_keep_spreadsheet_row_numbers(tmp_path: Path) -> None:
-    text = PL_HEADER + "alpha,2024-01-01,public,actual,1,1,1,,\n\n\nalpha,2024-02-30,public,actual,1,1,1,,\n"
+    text = (
+        PL_HEADER
+        + "alpha,2024-01-01,public,actual,1,1,1,,\n\n\nalpha,2024-02-30,public,actual,1,1,1,,\n"
+    )
     (problem,) = load_dataset(write_dataset(tmp_path / "d", placements=text)).problems
     assert (problem.row, problem.column) == (5, "date")
 
@@ -115,7 +302,9 @@ def test_not_utf8_is_reported_with_row(tmp_path: Path) -> None:
     data = PARTNERSHIPS.replace("Ministerio de Educación", "Ministerio de Educaci\udce9n")
     (folder / "partnerships.csv").write_bytes(data.encode("utf-8", "surrogateescape"))
     problems = load_dataset(folder).problems
-    assert any(p.file == "partnerships.csv" and p.row == 4 and "not UTF-8" in p.message for p in problems)
+    assert any(
+        p.file == "partnerships.csv" and p.row == 4 and "not UTF-8" in p.message for p in problems
+    )
 
 
 def test_utf8_byte_order_mark_is_fine(tmp_path: Path) -> None:
@@ -140,7 +329,9 @@ def test_empty_file_is_reported(tmp_path: Path) -> None:
 
 def test_duplicated_header_is_reported(tmp_path: Path) -> None:
     folder = write_dataset(tmp_path / "d", axes="axis_id,low_pole,high_pole,low_pole\na,b,c,d\n")
-    assert any(p.column == "low_pole" and "twice" in p.message for p in load_dataset(folder).problems)
+    assert any(
+        p.column == "low_pole" and "twice" in p.message for p in load_dataset(folder).problems
+    )
 
 
 def test_extra_partnership_columns_are_kept(tiny: Path) -> None:

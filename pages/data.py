@@ -1,0 +1,363 @@
+"""Data: import spreadsheets, edit the tables, see the history and undo, export."""
+
+import hashlib
+
+import streamlit as st
+
+import plotting as pp
+from plotting import changes, importer, spreadsheets
+from plotting.model import AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE
+from ui import state
+
+ds = state.dataset()
+folder = state.data_dir()
+st.title("Data")
+st.caption(
+    "Bring data in from a spreadsheet, fix it here, undo a mistake, or take it away. "
+    "Every change is checked like the files themselves and recorded in the history."
+)
+state.show_problems(ds.problems)
+
+
+def problems_table(problems: list[pp.Problem]) -> None:
+    st.dataframe(state.problems_frame(problems), hide_index=True, width="stretch")
+
+
+tab_import, tab_edit, tab_history, tab_export = st.tabs(["Import", "Edit", "History", "Export"])
+
+# ---- import ---------------------------------------------------------------------------
+with tab_import:
+    upload = st.file_uploader(
+        "A CSV or Excel (.xlsx) file",
+        type=["csv", "xlsx", "txt", "tsv"],
+        key="imp_file",
+        help="Comma, semicolon or tab separated; UTF-8 or Windows encodings; up to 20 MB.",
+    )
+    if upload is None:
+        st.info(
+            "Upload a sheet of placements (one row per partnership, date and perspective, one "
+            "column per axis), of partnerships, or a flat sheet with both. You will map its "
+            "columns and see a preview before anything is written."
+        )
+    else:
+        data = upload.getvalue()
+        tag = hashlib.sha1(data).hexdigest()[:8]  # noqa: S324 - a widget-key tag, not security
+        try:
+            source = importer.read_source(upload.name, data)
+        except importer.ImportFileError as err:
+            st.error(str(err), icon=":material/error:")
+            st.stop()
+        for note in source.notes:
+            st.caption(note)
+        with st.expander(f"The file as read ({len(source.frame)} rows)"):
+            st.dataframe(source.frame.head(200), width="stretch")
+
+        st.subheader("Map the columns")
+        saved = importer.load_mappings(folder)
+        guess = importer.guess_mapping(list(source.frame.columns), ds.axes)
+        if saved:
+            use = st.selectbox(
+                "Start from a saved mapping",
+                ["(guess from the headers)", *saved],
+                key=f"imp_saved_{tag}",
+            )
+            if use in saved:
+                guess = {k: v for k, v in saved[use].items() if v in source.frame.columns}
+        fields = [
+            ("partnership_id", "Partnership id"),
+            ("name", "Partnership name"),
+            ("date", "Date"),
+            ("perspective", "Perspective"),
+            ("kind", "Kind (actual/target)"),
+            ("note", "Rationale"),
+            ("spread", "Uncertainty (spread)"),
+            *[(a.axis_id, a.label) for a in ds.axes],
+            ("country", "Country"),
+            ("sector", "Sector"),
+            ("arrangement", "Arrangement"),
+            ("partners", "Partners"),
+            ("started", "Started"),
+            ("description", "Description"),
+        ]
+        options = ["", *source.frame.columns]
+        option_labels = {**{o: o for o in options}, "": "— not in the file —"}
+        mapping: dict[str, str] = {}
+        cols = st.columns(4)
+        for i, (fld, label) in enumerate(fields):
+            default = guess.get(fld, "")
+            mapping[fld] = cols[i % 4].selectbox(
+                label,
+                options,
+                index=options.index(default) if default in options else 0,
+                key=f"imp_map_{fld}_{tag}",
+                format_func=option_labels.get,
+            )
+        c1, c2, c3 = st.columns([1, 1, 2])
+        default_kind = c1.selectbox("Kind when not given", pp.KINDS, key=f"imp_kind_{tag}")
+        default_persp = c2.text_input("Perspective when not given", key=f"imp_persp_{tag}")
+        with c3.popover("Save this mapping", icon=":material/bookmark_add:"):
+            name = st.text_input(
+                "Name", key=f"imp_mapname_{tag}", placeholder="e.g. County survey 2025"
+            )
+            if st.button("Save mapping", key=f"imp_mapsave_{tag}", disabled=not name.strip()):
+                importer.save_mapping(folder, name.strip(), mapping)
+                st.toast(f"Saved the mapping “{name.strip()}”.")
+
+        plan = importer.plan_import(
+            folder,
+            source,
+            mapping,
+            default_kind=default_kind,
+            default_perspective=default_persp.strip(),
+        )
+        st.subheader("Preview")
+        m = st.columns(4)
+        m[0].metric("New partnerships", len(plan.new_partnerships))
+        m[1].metric("Changed partnerships", len(plan.changed_partnerships))
+        m[2].metric("New placements", len(plan.new_placements))
+        m[3].metric(
+            "Duplicates",
+            len(plan.duplicates),
+            help="Placements with the same partnership, date, perspective and kind "
+            "as one already in the data.",
+        )
+        for note in plan.notes[len(source.notes) :]:
+            st.caption(note)
+        if plan.problems:
+            st.error(
+                f"{len(plan.problems)} problem(s) — fix the file or the mapping; "
+                "nothing will be written until they are gone.",
+                icon=":material/error:",
+            )
+            problems_table(plan.problems)
+        if plan.new_partnerships:
+            with st.expander(f"New partnerships ({len(plan.new_partnerships)})", expanded=True):
+                st.dataframe(
+                    importer.table_of(plan.new_partnerships), hide_index=True, width="stretch"
+                )
+        if plan.changed_partnerships:
+            with st.expander(f"Changed partnerships ({len(plan.changed_partnerships)})"):
+                st.dataframe(
+                    importer.table_of([n for _, n in plan.changed_partnerships]),
+                    hide_index=True,
+                    width="stretch",
+                )
+        if plan.new_placements:
+            with st.expander(
+                f"New placements ({len(plan.new_placements)})", expanded=not plan.problems
+            ):
+                st.dataframe(
+                    importer.table_of(plan.new_placements), hide_index=True, width="stretch"
+                )
+        on_duplicate = "skip"
+        if plan.duplicates:
+            with st.expander(f"Duplicates ({len(plan.duplicates)})", expanded=True):
+                st.dataframe(
+                    importer.table_of([n for _, n in plan.duplicates]),
+                    hide_index=True,
+                    width="stretch",
+                )
+                on_duplicate = st.radio(
+                    "Duplicates",
+                    ["skip", "replace"],
+                    horizontal=True,
+                    key=f"imp_dup_{tag}",
+                    format_func={
+                        "skip": "Keep what is in the data (skip these)",
+                        "replace": "Replace with the file's values",
+                    }.get,
+                )
+        if st.button(
+            f"Import: {plan.summary(on_duplicate)}",
+            type="primary",
+            key=f"imp_go_{tag}",
+            disabled=not plan.ok or not plan.ops(on_duplicate),
+            icon=":material/upload:",
+        ):
+            try:
+                change = importer.commit_import(
+                    folder, plan, on_duplicate=on_duplicate, user=state.user()
+                )
+            except changes.StaleDataError as err:
+                st.warning(
+                    f"{err}. The preview above is now up to date: check it and import again."
+                )
+            except (changes.ConflictError, pp.DataError) as err:
+                st.error(str(err))
+                problems_table(getattr(err, "problems", []))
+            else:
+                state.refresh()
+                st.success(
+                    f"Imported {upload.name}: {plan.summary(on_duplicate)}. "
+                    f"Undo it from the History tab (change {change.change_id})."
+                )
+
+# ---- edit -----------------------------------------------------------------------------
+EDIT = "edit_snapshot"
+with tab_edit:
+    which = (
+        st.segmented_control(
+            "Table",
+            [PARTNERSHIPS_FILE, AXES_FILE, PLACEMENTS_FILE],
+            default=PARTNERSHIPS_FILE,
+            key="edit_which",
+            format_func={
+                PARTNERSHIPS_FILE: "Partnerships",
+                AXES_FILE: "Axes",
+                PLACEMENTS_FILE: "Placements",
+            }.get,
+        )
+        or PARTNERSHIPS_FILE
+    )
+    focus = None
+    if which == PLACEMENTS_FILE:
+        ids = ds.partnerships["partnership_id"].tolist()
+        names = dict(zip(ids, ds.partnerships["name"], strict=True))
+        focus = st.selectbox("Placements of", ids, key="edit_focus", format_func=names.get)
+    wanted = (which, focus)
+    snap = st.session_state.get(EDIT)
+    if snap is None or snap["what"] != wanted:
+        tables = changes.load_tables(folder)
+        table = tables[which]
+        if which == PLACEMENTS_FILE:
+            table = table.subset(
+                [i for i, r in enumerate(table.rows) if r.get("partnership_id") == focus]
+            )
+        snap = {
+            "what": wanted,
+            "table": table,
+            "signature": pp.data_signature(folder),
+            "gen": (snap or {}).get("gen", 0) + 1,
+        }
+        st.session_state[EDIT] = snap
+    table = snap["table"]
+    stale = pp.data_signature(folder) != snap["signature"]
+    if stale:
+        st.warning(
+            "Someone else changed the data since you opened this table. Reload to see their "
+            "change before you edit; saving now would be refused.",
+            icon=":material/sync_problem:",
+        )
+    st.caption(
+        "Double-click a cell to edit it; add rows at the bottom; select rows and press Delete "
+        "to remove them. Nothing is written until you save."
+    )
+    edited = st.data_editor(
+        table.frame(),
+        num_rows="dynamic",
+        width="stretch",
+        key=f"editor_{snap['gen']}",
+        disabled=["partnership_id"] if which == PLACEMENTS_FILE else False,
+    )
+    ops = changes.table_ops(which, table, edited)
+    removed_ids = [
+        o.before["partnership_id"]
+        for o in ops
+        if which == PARTNERSHIPS_FILE and o.after is None and o.before
+    ]
+    confirm = True
+    if removed_ids:
+        full = changes.load_tables(folder)
+        n = sum(changes.placements_of(full, pid) for pid in removed_ids)
+        if n:
+            confirm = st.checkbox(
+                f"Also delete the {n} placement(s) of {', '.join(removed_ids)}",
+                key=f"edit_confirm_{snap['gen']}",
+            )
+    c1, c2, _ = st.columns([1, 1, 3])
+    save = c1.button(
+        f"Save {len(ops)} change(s)",
+        type="primary",
+        disabled=not ops or not confirm,
+        icon=":material/save:",
+        key="edit_save",
+    )
+    if c2.button("Reload / discard", icon=":material/refresh:", key="edit_reload"):
+        st.session_state.pop(EDIT, None)
+        st.rerun()
+    if save:
+        full = changes.load_tables(folder)
+        if which == PARTNERSHIPS_FILE:
+            ops += changes.partnership_cascade(full, ops)
+        elif which == AXES_FILE:
+            ops += changes.axis_cascade(full, ops)
+        try:
+            change = changes.commit(
+                folder, ops, action=f"Edited {which}", user=state.user(), expected=snap["signature"]
+            )
+        except changes.StaleDataError as err:
+            st.error(f"Not saved: {err}.", icon=":material/sync_problem:")
+        except changes.ConflictError as err:
+            st.error(f"Not saved: {err}.")
+        except pp.DataError as err:
+            st.error("Not saved: the change would make the data invalid.", icon=":material/error:")
+            problems_table(err.problems)
+        else:
+            state.refresh()
+            st.session_state.pop(EDIT, None)
+            st.session_state["data_flash"] = (
+                f"Saved {len(change.ops)} change(s) ({change.change_id})."
+            )
+            st.rerun()
+    if flash := st.session_state.pop("data_flash", None):
+        st.success(flash, icon=":material/check_circle:")
+
+# ---- history --------------------------------------------------------------------------
+with tab_history:
+    history = changes.change_history(folder)
+    if history.empty:
+        st.info(
+            "No changes recorded yet. Saves, edits and imports made in the app or on the "
+            "command line appear here, and each can be undone."
+        )
+    else:
+        st.dataframe(
+            history,
+            hide_index=True,
+            width="stretch",
+            column_config={"undone": st.column_config.CheckboxColumn("undone")},
+        )
+        pick = st.selectbox(
+            "Change to undo",
+            history["change"].tolist(),
+            key="hist_pick",
+            format_func=dict(
+                zip(history["change"], history["time"] + " · " + history["action"], strict=True)
+            ).get,
+        )
+        if st.button("Undo this change", icon=":material/undo:", key="hist_undo"):
+            try:
+                done = changes.undo(folder, pick, user=state.user())
+            except (changes.ConflictError, pp.DataError, KeyError) as err:
+                st.error(f"Cannot undo: {err}")
+            else:
+                state.refresh()
+                st.session_state.pop(EDIT, None)
+                st.success(f"Undone (recorded as change {done.change_id}).")
+                st.rerun()
+
+# ---- export ---------------------------------------------------------------------------
+with tab_export:
+    st.caption(
+        "The whole dataset, exactly as stored, made safe for spreadsheets: text that starts "
+        "with =, +, -, @ is prefixed with an apostrophe so it can never run as a formula. "
+        "The Portfolio page exports the filtered view."
+    )
+    frames = spreadsheets.dataset_frames(folder)
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Dataset as CSV files (.zip)",
+        spreadsheets.to_zip_of_csv(frames),
+        file_name="plotting-partnerships.zip",
+        mime="application/zip",
+        icon=":material/folder_zip:",
+        key="exp_zip",
+    )
+    c2.download_button(
+        "Dataset as Excel (.xlsx)",
+        spreadsheets.to_xlsx_bytes({n.removesuffix(".csv"): f for n, f in frames.items()}),
+        file_name="plotting-partnerships.xlsx",
+        icon=":material/table:",
+        key="exp_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,167 @@
+"""AppTest of the Data page: import preview and commit, edits, history and undo, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import plotting as pp
+from plotting.history import read_history
+
+PAGE = "pages/data.py"
+
+
+@pytest.fixture
+def edits(monkeypatch: pytest.MonkeyPatch):
+    """AppTest cannot type into st.data_editor: stand in for the user's edits.
+
+    `edits(fn)` makes st.data_editor return fn(shown frame), as if the user had made
+    those edits in the browser; the browser tests cover the real widget.
+    """
+    import streamlit as st
+
+    real = st.data_editor
+
+    def use(fn):
+        def fake(data, *args, **kwargs):
+            real(data, *args, **kwargs)
+            return fn(data.copy())
+
+        monkeypatch.setattr(st, "data_editor", fake)
+
+    return use
+
+
+def test_data_page_runs(app, sample_copy: Path) -> None:
+    at = app(sample_copy, PAGE)
+    assert [t.label for t in at.tabs] == ["Import", "Edit", "History", "Export"]
+
+
+def set_cell(frame, row, col, value):
+    frame.loc[row, col] = value
+    return frame
+
+
+def test_edit_a_partnership_then_undo_from_history(app, edits, tiny: Path) -> None:
+    before = (tiny / "partnerships.csv").read_bytes()
+    edits(lambda f: set_cell(f, 1, "country", "Togo"))
+    at = app(tiny, PAGE)
+    assert at.data_editor, "the editor is shown"
+    save = at.button(key="edit_save")
+    assert save.label == "Save 1 change(s)"
+    save.click().run()
+    assert not at.exception
+    assert (
+        pp.load_dataset(tiny).partnerships.set_index("partnership_id").loc["beta", "country"]
+        == "Togo"
+    )
+    (change,) = read_history(tiny)
+    assert change.user.startswith("browser session")
+    at.selectbox(key="hist_pick").set_value(change.change_id).run()
+    at.button(key="hist_undo").click().run()
+    assert not at.exception
+    assert (tiny / "partnerships.csv").read_bytes() == before
+
+
+def test_invalid_edit_shows_problems_and_writes_nothing(app, edits, tiny: Path) -> None:
+    before = (tiny / "partnerships.csv").read_bytes()
+    edits(lambda f: set_cell(f, 0, "partnership_id", "beta"))
+    at = app(tiny, PAGE)
+    at.button(key="edit_save").click().run()
+    assert any("invalid" in e.value for e in at.error)
+    problems = at.dataframe[-1].value
+    assert "duplicate partnership id 'beta'" in problems["Problem"].iloc[0]
+    assert (tiny / "partnerships.csv").read_bytes() == before
+
+
+def test_deleting_a_partnership_with_placements_asks_first(app, edits, tiny: Path) -> None:
+    edits(lambda f: f.drop(index=[0]))
+    at = app(tiny, PAGE)
+    assert at.button(key="edit_save").disabled
+    confirm = next(c for c in at.checkbox if "Also delete the 4 placement(s) of alpha" in c.label)
+    confirm.check().run()
+    at.button(key="edit_save").click().run()
+    ds = pp.load_dataset(tiny)
+    assert "alpha" not in set(ds.partnerships["partnership_id"]) and "alpha" not in set(
+        ds.placements["partnership_id"]
+    )
+
+
+def test_stale_edit_is_refused_with_a_reload_offer(app, edits, tiny: Path) -> None:
+    edits(lambda f: set_cell(f, 1, "country", "Togo"))
+    at = app(tiny, PAGE)
+    pp.append_placement(
+        tiny,
+        {
+            "partnership_id": "beta",
+            "date": "2025-01-01",
+            "perspective": "x",
+            "kind": "actual",
+            "delivery_policy": 1,
+        },
+    )
+    pp.add_partnership(tiny, {"partnership_id": "delta", "name": "Delta"})
+    at.run()
+    assert any("Someone else changed the data" in w.value for w in at.warning)
+    at.button(key="edit_save").click().run()
+    assert any("changed since you loaded" in e.value for e in at.error)
+    assert (
+        pp.load_dataset(tiny).partnerships.set_index("partnership_id").loc["beta", "country"]
+        == "Ghana"
+    )
+
+
+def test_export_buttons(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Dataset as CSV files (.zip)", "Dataset as Excel (.xlsx)"]
+
+
+EURO = (
+    "partnership_id;date;perspective;kind;delivery_policy;regulation_innovation;note\r\n"
+    "alpha ;15.03.2025;donor;actual;2,5;-1;Donor sees more policy work\r\n"
+).encode("cp1252")
+
+
+def test_import_preview_then_commit(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    at.file_uploader(key="imp_file").upload("euro.csv", EURO, "text/csv").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["New placements"] == "1" and metrics["Duplicates"] == "0"
+    assert any("semicolon" in c.value for c in at.caption)
+    go = next(b for b in at.button if b.label.startswith("Import:"))
+    assert go.label == "Import: 0 new partnership(s), 0 changed, 1 new placement(s)"
+    go.click().run()
+    assert any("Imported euro.csv" in s.value for s in at.success)
+    last = pp.load_dataset(tiny).placements.iloc[-1]
+    assert (last["partnership_id"], last["delivery_policy"], str(last["date"].date())) == (
+        "alpha",
+        2.5,
+        "2025-03-15",
+    )
+
+
+def test_import_with_problems_cannot_be_committed(app, tiny: Path) -> None:
+    before = (tiny / "placements.csv").read_bytes()
+    at = app(tiny, PAGE)
+    bad = b"partnership_id,date,perspective,delivery_policy\nalpha,someday,donor,1\n"
+    at.file_uploader(key="imp_file").upload("bad.csv", bad, "text/csv").run()
+    go = next(b for b in at.button if b.label.startswith("Import:"))
+    assert go.disabled
+    problems = (
+        at.dataframe[-1].value
+        if "Problem" in at.dataframe[-1].value.columns
+        else next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    )
+    assert problems.iloc[0][["File", "Row", "Column"]].tolist() == ["bad.csv", 2, "date"]
+    assert (tiny / "placements.csv").read_bytes() == before
+
+
+def test_upload_that_is_not_a_spreadsheet(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    at.file_uploader(key="imp_file").upload(
+        "pic.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "text/csv"
+    ).run()
+    assert any("not a text (CSV) file" in e.value for e in at.error)
