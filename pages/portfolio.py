@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import plotting as pp
+from plotting import spreadsheets
 from ui import state
 
 ds = state.dataset()
@@ -116,3 +117,21 @@ if points.empty:
     st.info("No placements match these filters. Widen the period or clear a filter.")
 else:
     show(points)
+    shown = points[[c for c in table_cols if c in points.columns]].rename(columns=labels)
+    c1, c2, _ = st.columns([1, 1, 3])
+    c1.download_button(
+        "This view as CSV",
+        spreadsheets.to_csv_bytes(shown),
+        file_name="portfolio-view.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="pf_csv",
+    )
+    c2.download_button(
+        "This view as Excel",
+        spreadsheets.to_xlsx_bytes({"Portfolio": shown}),
+        file_name="portfolio-view.xlsx",
+        icon=":material/table:",
+        key="pf_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
