@@ -9,6 +9,7 @@ from plotting import changes, importer, spreadsheets
 from plotting.model import AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE
 from ui import state
 
+EDIT = "edit_snapshot"
 ds = state.dataset()
 folder = state.data_dir()
 st.title("Data")
@@ -17,6 +18,8 @@ st.caption(
     "Every change is checked like the files themselves and recorded in the history."
 )
 state.show_problems(ds.problems)
+if flash := st.session_state.pop("data_flash", None):
+    st.success(flash, icon=":material/check_circle:")
 
 
 def problems_table(problems: list[pp.Problem]) -> None:
@@ -30,7 +33,7 @@ with tab_import:
     upload = st.file_uploader(
         "A CSV or Excel (.xlsx) file",
         type=["csv", "xlsx", "txt", "tsv"],
-        key="imp_file",
+        key=f"imp_file_{st.session_state.get('imp_gen', 0)}",
         help="Comma, semicolon or tab separated; UTF-8 or Windows encodings; up to 20 MB.",
     )
     if upload is None:
@@ -187,13 +190,17 @@ with tab_import:
                 problems_table(getattr(err, "problems", []))
             else:
                 state.refresh()
+                st.session_state.pop(EDIT, None)
+                # A new uploader key clears the file on the next run, so the preview does
+                # not linger (no st.rerun here: it would also reset the table editor).
+                st.session_state["imp_gen"] = st.session_state.get("imp_gen", 0) + 1
                 st.success(
                     f"Imported {upload.name}: {plan.summary(on_duplicate)}. "
-                    f"Undo it from the History tab (change {change.change_id})."
+                    f"Undo it from the History tab (change {change.change_id}).",
+                    icon=":material/check_circle:",
                 )
 
 # ---- edit -----------------------------------------------------------------------------
-EDIT = "edit_snapshot"
 with tab_edit:
     which = (
         st.segmented_control(
@@ -227,13 +234,16 @@ with tab_edit:
             "what": wanted,
             "table": table,
             "signature": pp.data_signature(folder),
-            "gen": (snap or {}).get("gen", 0) + 1,
+            # A fresh editor key per snapshot: no edit state carries over to other data.
+            "gen": st.session_state.get("edit_gen", 0) + 1,
         }
+        st.session_state["edit_gen"] = snap["gen"]
         st.session_state[EDIT] = snap
     table = snap["table"]
     stale = pp.data_signature(folder) != snap["signature"]
+    warning = st.empty()
     if stale:
-        st.warning(
+        warning.warning(
             "Someone else changed the data since you opened this table. Reload to see their "
             "change before you edit; saving now would be refused.",
             icon=":material/sync_problem:",
@@ -250,6 +260,10 @@ with tab_edit:
         disabled=["partnership_id"] if which == PLACEMENTS_FILE else False,
     )
     ops = changes.table_ops(which, table, edited)
+    if stale and not ops:
+        # Nothing edited yet: quietly show the newer data instead of warning.
+        st.session_state.pop(EDIT, None)
+        st.rerun()
     removed_ids = [
         o.before["partnership_id"]
         for o in ops
@@ -276,6 +290,7 @@ with tab_edit:
         st.session_state.pop(EDIT, None)
         st.rerun()
     if save:
+        edited_rows = len(ops)
         full = changes.load_tables(folder)
         if which == PARTNERSHIPS_FILE:
             ops += changes.partnership_cascade(full, ops)
@@ -295,12 +310,13 @@ with tab_edit:
         else:
             state.refresh()
             st.session_state.pop(EDIT, None)
+            follow = len(change.ops) - edited_rows
             st.session_state["data_flash"] = (
-                f"Saved {len(change.ops)} change(s) ({change.change_id})."
+                f"Saved {edited_rows} change(s)"
+                + (f", and {follow} related row(s) to keep references consistent" if follow else "")
+                + f" (change {change.change_id}; undo it from the History tab)."
             )
             st.rerun()
-    if flash := st.session_state.pop("data_flash", None):
-        st.success(flash, icon=":material/check_circle:")
 
 # ---- history --------------------------------------------------------------------------
 with tab_history:
@@ -320,7 +336,8 @@ with tab_history:
         pick = st.selectbox(
             "Change to undo",
             history["change"].tolist(),
-            key="hist_pick",
+            # Keyed by the newest change, so that a new change brings the choice back to it.
+            key=f"hist_pick_{history['change'].iloc[0]}",
             format_func=dict(
                 zip(history["change"], history["time"] + " · " + history["action"], strict=True)
             ).get,
@@ -333,7 +350,7 @@ with tab_history:
             else:
                 state.refresh()
                 st.session_state.pop(EDIT, None)
-                st.success(f"Undone (recorded as change {done.change_id}).")
+                st.session_state["data_flash"] = f"Undone (recorded as change {done.change_id})."
                 st.rerun()
 
 # ---- export ---------------------------------------------------------------------------

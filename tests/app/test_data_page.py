@@ -58,8 +58,9 @@ def test_edit_a_partnership_then_undo_from_history(app, edits, tiny: Path) -> No
     )
     (change,) = read_history(tiny)
     assert change.user.startswith("browser session")
-    at.selectbox(key="hist_pick").set_value(change.change_id).run()
+    assert at.selectbox(key=f"hist_pick_{change.change_id}").value == change.change_id
     at.button(key="hist_undo").click().run()
+    assert any("Undone" in s.value for s in at.success)
     assert not at.exception
     assert (tiny / "partnerships.csv").read_bytes() == before
 
@@ -126,7 +127,7 @@ EURO = (
 
 def test_import_preview_then_commit(app, tiny: Path) -> None:
     at = app(tiny, PAGE)
-    at.file_uploader(key="imp_file").upload("euro.csv", EURO, "text/csv").run()
+    at.file_uploader(key="imp_file_0").upload("euro.csv", EURO, "text/csv").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["New placements"] == "1" and metrics["Duplicates"] == "0"
@@ -147,7 +148,7 @@ def test_import_with_problems_cannot_be_committed(app, tiny: Path) -> None:
     before = (tiny / "placements.csv").read_bytes()
     at = app(tiny, PAGE)
     bad = b"partnership_id,date,perspective,delivery_policy\nalpha,someday,donor,1\n"
-    at.file_uploader(key="imp_file").upload("bad.csv", bad, "text/csv").run()
+    at.file_uploader(key="imp_file_0").upload("bad.csv", bad, "text/csv").run()
     go = next(b for b in at.button if b.label.startswith("Import:"))
     assert go.disabled
     problems = (
@@ -161,7 +162,7 @@ def test_import_with_problems_cannot_be_committed(app, tiny: Path) -> None:
 
 def test_upload_that_is_not_a_spreadsheet(app, tiny: Path) -> None:
     at = app(tiny, PAGE)
-    at.file_uploader(key="imp_file").upload(
+    at.file_uploader(key="imp_file_0").upload(
         "pic.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "text/csv"
     ).run()
     assert any("not a text (CSV) file" in e.value for e in at.error)
