@@ -17,7 +17,7 @@ pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/explore:", default=True),
     st.Page("pages/plot.py", title="Plot a partnership", icon=":material/add_location_alt:", url_path="plot"),
     st.Page("pages/portfolio.py", title="Portfolio", icon=":material/scatter_plot:", url_path="portfolio"),
-    st.Page("pages/partnership.py", title="Course & perspectives", icon=":material/timeline:", url_path="course"),
+    st.Page("pages/partnership.py", title="Course & perspectives", icon=":material/timeline:", url_path="partnership"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     st.Page("pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
     st.Page("pages/data.py", title="Data", icon=":material/table_edit:", url_path="data"),

@@ -4,6 +4,7 @@ import streamlit as st
 
 import plotting as pp
 from ui import state
+from ui.exports import export_buttons
 
 ds = state.dataset()
 st.title("Plotting Partnerships")
@@ -46,6 +47,7 @@ st.caption(
 fig = pp.portfolio_map(points, x_axis, y_axis, color_by=color_by, height=640)
 fig.update_layout(dragmode=False)
 st.plotly_chart(fig, key="overview_chart", config={"displaylogo": False})
+export_buttons(fig, "Portfolio at a glance", table=points)
 
 with st.expander("The tension axes"):
     st.dataframe(

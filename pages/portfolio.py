@@ -8,6 +8,7 @@ import streamlit as st
 import plotting as pp
 from plotting import spreadsheets
 from ui import state
+from ui.exports import export_buttons
 
 ds = state.dataset()
 st.title("Portfolio")
@@ -82,6 +83,7 @@ event = st.plotly_chart(
     selection_mode=("points", "box", "lasso"),
     config={"displaylogo": False},
 )
+export_buttons(fig, f"Portfolio {x_axis.label} x {y_axis.label}")
 
 selected = pp.analysis.selected_rows(points, event.selection.points if event else [])
 table_cols = [

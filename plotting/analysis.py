@@ -1,7 +1,8 @@
 """Analysis of placements: latest positions, portfolios, filters.
 
 Plain functions on pandas frames, vectorised (no per-row Python loops) so that they stay
-fast on large portfolios.
+fast on large portfolios: selections work on row positions, and whole rows are copied
+once, for the rows that are kept.
 """
 
 from __future__ import annotations
@@ -9,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from plotting.model import Dataset
+
+try:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:  # pragma: no cover - Streamlit and pandas' str dtype bring it
+    pa = pc = None
 
 ALL = "All perspectives"
 
@@ -48,11 +56,59 @@ def latest(
     Ties on the same date go to the row further down the file, the way a later entry
     in a spreadsheet supersedes an earlier one.
     """
+    positions = _latest_positions(placements, np.arange(len(placements)), axes, by)
+    if positions is None:
+        return _latest_plain(placements, axes, by)
+    return placements.iloc[positions]
+
+
+def _latest_plain(
+    placements: pd.DataFrame, axes: Sequence[str], by: Sequence[str]
+) -> pd.DataFrame:
+    """`latest` the straightforward way (for frames the fast way does not cover)."""
     rows = placements.dropna(subset=list(axes)) if axes else placements
     if rows.empty:
         return rows
     rows = rows.sort_values(["date", "_row"], kind="stable")
     return rows.drop_duplicates(subset=list(by), keep="last")
+
+
+def _latest_positions(
+    placements: pd.DataFrame, positions: np.ndarray, axes: Sequence[str], by: Sequence[str]
+) -> np.ndarray | None:
+    """Positions of `latest(placements.iloc[positions], axes, by)`'s rows, in its order.
+
+    Sorts and de-duplicates integer keys instead of whole rows. None when the frame
+    is not the usual kind (dates with gaps, row numbers not integers, no rows left),
+    where the plain way gives the answer.
+    """
+    needed = ["date", "_row", *axes, *by]
+    if any(c not in placements.columns for c in needed):
+        return None
+    date, row = placements["date"], placements["_row"]
+    if not (
+        pd.api.types.is_datetime64_dtype(date.dtype) and pd.api.types.is_integer_dtype(row.dtype)
+    ):
+        return None
+    for axis in axes:
+        positions = positions[placements[axis].notna().to_numpy()[positions]]
+    if not len(positions):
+        return None
+    dates = date.to_numpy()[positions]
+    if np.isnat(dates).any():
+        return None
+    # Stable: equal dates and rows keep their order, as sort_values(kind="stable") does.
+    order = np.lexsort((row.to_numpy()[positions], dates.view(np.int64)))
+    positions = positions[order]
+    key, span = np.zeros(len(positions), dtype=np.int64), 1
+    for col in by:
+        codes, uniques = pd.factorize(placements[col].take(positions), use_na_sentinel=False)
+        span *= len(uniques) + 1
+        if span >= 2**62:  # the combined key would overflow
+            return None
+        key = key * (len(uniques) + 1) + codes
+    last = ~pd.Series(key).duplicated(keep="last").to_numpy()
+    return positions[last]
 
 
 def portfolio_points(
@@ -66,19 +122,44 @@ def portfolio_points(
     flt = flt or PortfolioFilter()
     parts = filter_partnerships(dataset.partnerships, flt.columns)
     p = dataset.placements
-    mask = p["kind"].eq(flt.kind) & p["partnership_id"].isin(parts["partnership_id"])
+    mask = p["kind"].eq(flt.kind).to_numpy() & _isin(p["partnership_id"], parts["partnership_id"])
     if flt.perspective and flt.perspective != ALL:
-        mask &= p["perspective"].eq(flt.perspective)
+        mask &= p["perspective"].eq(flt.perspective).to_numpy()
     if flt.start is not None:
-        mask &= p["date"] >= pd.Timestamp(flt.start)
+        mask &= (p["date"] >= pd.Timestamp(flt.start)).to_numpy()
     if flt.end is not None:
-        mask &= p["date"] <= pd.Timestamp(flt.end)
-    points = latest(p.loc[mask], [x, y])
+        mask &= (p["date"] <= pd.Timestamp(flt.end)).to_numpy()
+    by = ("partnership_id", "perspective")
+    positions = _latest_positions(p, np.flatnonzero(mask), [x, y], by)
+    points = p.loc[mask] if positions is None else p.iloc[positions]
+    if positions is None:
+        points = latest(points, [x, y])
     info = parts.drop(columns=["_row"], errors="ignore")
     out = points.merge(info, on="partnership_id", how="left", validate="many_to_one")
     return out.sort_values(["name", "perspective"], key=lambda s: s.str.casefold()).reset_index(
         drop=True
     )
+
+
+def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """`values.isin(known)` as an array; for Arrow-backed text with Arrow's own kernel.
+
+    pandas first builds a Python scalar per known value, which costs more than the
+    look-up itself on thousands of partnerships.
+    """
+    arrow = [_arrow_text(s) for s in (values, known)]
+    if arrow[0] is None or arrow[1] is None:
+        return values.isin(known).to_numpy()
+    found = pc.is_in(arrow[0], value_set=arrow[1].combine_chunks().cast(arrow[0].type))
+    return np.asarray(pc.fill_null(found, False), dtype=bool)
+
+
+def _arrow_text(series: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow strings behind a str column (no copy), or None for other columns."""
+    dtype = series.dtype
+    if pa is None or not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return None
+    return series.array.__arrow_array__()
 
 
 def partnership_placements(dataset: Dataset, partnership_id: str) -> pd.DataFrame:

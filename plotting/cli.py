@@ -1,9 +1,16 @@
-"""The command line: `python -m plotting validate [--data DIR]`."""
+"""The command line: `python -m plotting validate|export ...`.
+
+`validate [--data DIR]` checks a dataset folder. `export FORMAT --out PATH` writes the
+same files as the app's export buttons, for batch reports (see `export --help`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from plotting.model import DATA_FILES
@@ -20,8 +27,7 @@ def _validate(args: argparse.Namespace) -> int:
         for problem in dataset.problems:
             print(problem)
         print(
-            f"{folder}: {len(dataset.problems)} problem(s) found in "
-            f"{', '.join(DATA_FILES)}",
+            f"{folder}: {len(dataset.problems)} problem(s) found in {', '.join(DATA_FILES)}",
             file=sys.stderr,
         )
         return 1
@@ -89,8 +95,9 @@ def _import(args: argparse.Namespace) -> int:
             return 2
     else:
         mapping = guess_mapping(list(source.frame.columns), dataset.axes)
-    plan = plan_import(folder, source, mapping, default_kind=args.kind,
-                       default_perspective=args.perspective or "")
+    plan = plan_import(
+        folder, source, mapping, default_kind=args.kind, default_perspective=args.perspective or ""
+    )
     for note in plan.notes:
         print(f"note: {note}", file=sys.stderr)
     if not plan.ok:
@@ -136,13 +143,208 @@ def _undo(args: argparse.Namespace) -> int:
     try:
         change = undo(folder, args.change, user=_user())
     except KeyError:
-        print(f"error: no change {args.change!r}; see `python -m plotting history`", file=sys.stderr)
+        print(
+            f"error: no change {args.change!r}; see `python -m plotting history`", file=sys.stderr
+        )
         return 2
     except (ConflictError, DataError) as err:
         print(f"error: cannot undo: {err}", file=sys.stderr)
         return 1
     print(f"undone: {args.change} (as change {change.change_id})")
     return 0
+
+
+EXPORT_FORMATS = ("png", "svg", "pdf", "html", "csv", "pptx")
+FILTER_COLUMNS = ("sector", "country", "arrangement")
+
+
+def _date(value: str) -> dt.date:
+    """An argparse type: a YYYY-MM-DD date."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _fail(message: str) -> int:
+    """Print a usage problem and return exit code 2."""
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Write a chart, a table or a deck to a file."""
+    from plotting import deck, export  # imported here: `validate` needs no browser
+    from plotting.analysis import ALL, filter_partnerships
+
+    folder = Path(args.data) if args.data else default_data_dir()
+    if not folder.is_dir():
+        return _fail(f"data folder {folder} does not exist")
+    dataset = load_dataset(folder)
+    if dataset.problems:
+        print(
+            f"warning: {len(dataset.problems)} problem(s) in {folder}; exporting the valid rows "
+            "(run `python -m plotting validate` for the list)",
+            file=sys.stderr,
+        )
+    ids = dataset.axis_ids
+    if len(ids) < 2:
+        return _fail("the map needs at least two valid axes in axes.csv")
+    x, y = (*args.axes.split(",", 1), "")[:2] if args.axes else (ids[0], ids[1])
+    for axis_id in (x, y):
+        if axis_id not in ids:
+            return _fail(f"unknown axis {axis_id!r}; choose from {', '.join(ids)}")
+    if x == y:
+        return _fail("--axes needs two different axes")
+    columns: dict[str, tuple[str, ...]] = {}
+    for col in FILTER_COLUMNS:
+        chosen = getattr(args, col) or []
+        known = set(dataset.partnerships[col]) if col in dataset.partnerships else set()
+        for value in chosen:
+            if value not in known:
+                return _fail(f"no partnership has {col} {value!r}")
+        columns[col] = tuple(chosen)
+    if args.perspective and args.perspective not in dataset.perspectives:
+        return _fail(
+            f"unknown perspective {args.perspective!r}; choose from "
+            f"{', '.join(dataset.perspectives)}"
+        )
+    if args.start and args.end and args.start > args.end:
+        return _fail("--from is after --to")
+    known_ids = dataset.partnerships["partnership_id"].tolist()
+    for pid in args.partnership or []:
+        if pid not in known_ids:
+            return _fail(f"unknown partnership {pid!r}; see partnerships.csv for the ids")
+    spec = deck.DeckSpec(
+        x=x,
+        y=y,
+        partnership_ids=tuple(args.partnership or ()),
+        columns=columns,
+        perspective=args.perspective or ALL,
+        start=args.start,
+        end=args.end,
+        ranking=args.ranking,
+        title=args.title,
+    )
+    fmt, out = args.format, Path(args.out)
+    try:
+        size = export.ImageSize(args.width, args.height, args.scale)
+    except ValueError as err:
+        return _fail(str(err))
+    began = time.perf_counter()
+    try:
+        if fmt in ("pptx", "pdf") or (fmt == "html" and args.deck):
+            if not spec.partnership_ids:
+                shown = filter_partnerships(dataset.partnerships, spec.filter.columns)
+                spec = replace(spec, partnership_ids=tuple(shown["partnership_id"]))
+            slides = deck.build_deck(dataset, spec)
+            if fmt == "pptx":
+                data = deck.deck_pptx(dataset, spec, slides, theme=args.theme)
+            elif fmt == "pdf":
+                data = deck.deck_pdf(dataset, spec, slides)
+            else:
+                data = deck.deck_html(dataset, spec, slides).encode("utf-8")
+            written = [export.write(data, out)]
+        else:
+            slides = deck.build_deck(dataset, spec)
+            if spec.partnership_ids:
+                kind = "course" if args.chart == "course" else "perspectives"
+                chosen = [s for s in slides if s.kind == kind]
+            else:
+                chosen = slides[:1]
+            written = []
+            for slide in chosen:
+                fig = deck.slide_figure(
+                    dataset, spec, slide, theme=args.theme, height=size.height, font_size=16
+                )
+                data = export.export(
+                    fig,
+                    fmt,
+                    size=size,
+                    title=slide.title,
+                    table=deck.slide_table(dataset, spec, slide) if fmt == "csv" else None,
+                )
+                path = out
+                if len(chosen) > 1:
+                    path = out.with_name(f"{out.stem}-{slide.partnership_id}{out.suffix}")
+                written.append(export.write(data, path))
+    except (RuntimeError, ValueError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    finally:
+        export.stop_export_browser()
+    seconds = time.perf_counter() - began
+    for path in written:
+        print(f"{path}: {path.stat().st_size:,} bytes")
+    print(f"{len(written)} file(s) in {seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    """The `export` sub-command's arguments."""
+    exp = sub.add_parser(
+        "export",
+        help="write a chart, table or deck to a file (PNG, SVG, PDF, HTML, CSV, PPTX)",
+        description=(
+            "Without --partnership: the portfolio map (CSV: its table); for PPTX and PDF the "
+            "whole deck, the portfolio and then every partnership the filters keep. With "
+            "--partnership: each partnership's perspectives (or --chart course), one file each "
+            "(named PATH-ID when there are several); for PPTX and PDF the portfolio, then "
+            "those partnerships in the order given."
+        ),
+    )
+    exp.add_argument(
+        "format",
+        choices=EXPORT_FORMATS,
+        metavar="FORMAT",
+        help=f"one of {', '.join(EXPORT_FORMATS)}",
+    )
+    exp.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    exp.add_argument(
+        "--data", metavar="DIR", help="dataset folder (default: $PLOTTING_DATA_DIR or data/)"
+    )
+    exp.add_argument(
+        "--partnership", nargs="+", metavar="ID", help="partnership ids, in deck order"
+    )
+    exp.add_argument(
+        "--axes", metavar="X,Y", help="the map's two axis ids (default: the first two)"
+    )
+    for col in FILTER_COLUMNS:
+        exp.add_argument(
+            f"--{col}",
+            action="append",
+            metavar=col.upper(),
+            help=f"keep partnerships of this {col} (repeat for several)",
+        )
+    exp.add_argument("--perspective", help="the portfolio as one perspective sees it")
+    exp.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="only placements from this date",
+    )
+    exp.add_argument(
+        "--to",
+        dest="end",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="only placements up to this date (the portfolio as it stood then)",
+    )
+    exp.add_argument(
+        "--chart",
+        choices=("perspectives", "course"),
+        default="perspectives",
+        help="with --partnership, for PNG/SVG/HTML/CSV: which chart (default: perspectives)",
+    )
+    exp.add_argument("--deck", action="store_true", help="HTML: the whole deck in one file")
+    exp.add_argument("--ranking", action="store_true", help="decks: end with the ranking")
+    exp.add_argument("--title", default="Plotting Partnerships", help="the deck's title")
+    exp.add_argument("--theme", choices=("light", "contrast"), default="light")
+    exp.add_argument("--width", type=int, default=1600, help="image width, px (default 1600)")
+    exp.add_argument("--height", type=int, default=900, help="image height, px (default 900)")
+    exp.add_argument("--scale", type=float, default=1.0, help="PNG pixel density (default 1)")
+    exp.set_defaults(func=_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,17 +354,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     val = sub.add_parser("validate", help="check a dataset folder and list every problem")
-    val.add_argument("--data", metavar="DIR", help="dataset folder (default: $PLOTTING_DATA_DIR or data/)")
+    val.add_argument(
+        "--data", metavar="DIR", help="dataset folder (default: $PLOTTING_DATA_DIR or data/)"
+    )
     val.set_defaults(func=_validate)
 
     imp = sub.add_parser("import", help="import a CSV or XLSX file into a dataset")
     imp.add_argument("file", metavar="FILE", help="a .csv or .xlsx file")
-    imp.add_argument("--data", metavar="DIR", help="dataset folder (default: $PLOTTING_DATA_DIR or data/)")
-    imp.add_argument("--mapping", metavar="NAME|FILE", help="a saved mapping's name, or a JSON file {field: column}")
-    imp.add_argument("--on-duplicate", choices=("skip", "replace"), default="skip",
-                     help="what to do with placements already in the data (default: skip)")
-    imp.add_argument("--kind", choices=("actual", "target"), default="actual",
-                     help="kind for rows without one (default: actual)")
+    imp.add_argument(
+        "--data", metavar="DIR", help="dataset folder (default: $PLOTTING_DATA_DIR or data/)"
+    )
+    imp.add_argument(
+        "--mapping",
+        metavar="NAME|FILE",
+        help="a saved mapping's name, or a JSON file {field: column}",
+    )
+    imp.add_argument(
+        "--on-duplicate",
+        choices=("skip", "replace"),
+        default="skip",
+        help="what to do with placements already in the data (default: skip)",
+    )
+    imp.add_argument(
+        "--kind",
+        choices=("actual", "target"),
+        default="actual",
+        help="kind for rows without one (default: actual)",
+    )
     imp.add_argument("--perspective", help="perspective for rows without one")
     imp.set_defaults(func=_import)
 
@@ -174,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     und.add_argument("change", metavar="CHANGE", help="the change id from `history`")
     und.add_argument("--data", metavar="DIR", help="dataset folder")
     und.set_defaults(func=_undo)
+
+    _add_export(sub)
     return parser
 
 

@@ -68,8 +68,9 @@ def tension_map(
     font_size: int = 13,
 ) -> go.Figure:
     """An empty tension map of two axes: poles at both ends, balance at the centre."""
-    fig = go.Figure()
     lo, hi = RANGE
+    shapes: list[dict] = []
+    annotations: list[dict] = []
     quads = (
         (lo, 0, 0, hi, f"{y_axis.high_pole} · {x_axis.low_pole}", "left", "top"),
         (0, hi, 0, hi, f"{y_axis.high_pole} · {x_axis.high_pole}", "right", "top"),
@@ -77,10 +78,11 @@ def tension_map(
         (0, hi, lo, 0, f"{y_axis.low_pole} · {x_axis.high_pole}", "right", "bottom"),
     )
     for (x0, x1, y0, y1, name, xanchor, yanchor), fill in zip(quads, QUADRANT_FILLS, strict=True):
-        fig.add_shape(
-            type="rect", x0=x0, x1=x1, y0=y0, y1=y1, fillcolor=fill, line_width=0, layer="below"
+        shapes.append(
+            {"type": "rect", "x0": x0, "x1": x1, "y0": y0, "y1": y1, "fillcolor": fill,
+             "line": {"width": 0}, "layer": "below"}
         )
-        fig.add_annotation(
+        annotations.append(dict(
             x=x0 + 0.15 if xanchor == "left" else x1 - 0.15,
             y=y1 - 0.15 if yanchor == "top" else y0 + 0.15,
             text=plotly_text(name, width=28),
@@ -90,26 +92,29 @@ def tension_map(
             align=xanchor,
             font={"size": font_size - 1, "color": "#5B6573"},
             name="quadrant",
-        )
+        ))
     pole_font = {"size": font_size + 1, "color": "#1F2A37"}
     for text, x, y, xanchor, angle in (
         (f"◀ {x_axis.low_pole}", 0.0, -0.055, "left", 0),
         (f"{x_axis.high_pole} ▶", 1.0, -0.055, "right", 0),
     ):
-        fig.add_annotation(
+        annotations.append(dict(
             x=x, y=y, xref="x domain", yref="y domain", text=f"<b>{plotly_text(text)}</b>",
             showarrow=False, xanchor=xanchor, yanchor="top", textangle=angle, font=pole_font,
             name="pole",
-        )
+        ))
     for text, y, yanchor in (
         (f"◀ {y_axis.low_pole}", 0.0, "bottom"),
         (f"{y_axis.high_pole} ▶", 1.0, "top"),
     ):
-        fig.add_annotation(
+        annotations.append(dict(
             x=-0.055, y=y, xref="x domain", yref="y domain", text=f"<b>{plotly_text(text)}</b>",
             showarrow=False, xanchor="right", yanchor=yanchor, textangle=-90, font=pole_font,
             name="pole",
-        )
+        ))
+    # One layout with every shape and annotation: add_shape/add_annotation copy and
+    # re-validate the whole list on each call.
+    fig = go.Figure(layout={"shapes": shapes, "annotations": annotations})
     fig.add_trace(
         go.Scatter(
             x=[0], y=[0], mode="markers+text", text=["balance"], textposition="bottom right",
@@ -154,38 +159,61 @@ def tension_map(
     return fig
 
 
+def _escaped(values: pd.Series, width: int | None = None) -> np.ndarray:
+    """`plotly_text` of each value (text), worked out once per distinct value.
+
+    A printable value that needs no wrapping comes out with &, < and > escaped, which
+    is what `plotly_text` makes of it; only the others go through `plotly_text`.
+    """
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    out = []
+    for value in distinct.tolist():
+        plain = value.isprintable() and (
+            width is None or not value or (len(value) <= width and value[-1] != " " and value.strip())
+        )
+        if plain:
+            out.append(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+        else:
+            out.append(plotly_text(value, width))
+    return np.asarray(out, dtype=object)[codes]
+
+
 def _hover(points: pd.DataFrame, x_axis: Axis, y_axis: Axis) -> tuple[np.ndarray, str]:
     """customdata and a hover template for placement rows (all user text escaped).
 
     customdata[0] is the row's index label, so a selection maps back to its row.
+    Columns are escaped as whole columns, per distinct value (names, perspectives and
+    dates repeat), with no Python loop over the rows.
     """
-    def col(name: str, width: int | None = None) -> list[str]:
-        if name not in points.columns:
-            return [""] * len(points)
-        return [plotly_text(v, width) for v in points[name].fillna("").astype(str)]
+    n = len(points)
 
-    dates = points["date"].dt.strftime("%Y-%m-%d").tolist() if "date" in points else [""] * len(points)
-    partners = [plotly_text(str(v).replace(";", ",")) for v in points.get("partners", pd.Series([""] * len(points))).fillna("")]
-    custom = np.column_stack(
-        [
-            points.index.astype(str).to_numpy(),
-            col("name"),
-            partners,
-            col("perspective"),
-            dates,
-            col("note", 60),
-            col("kind"),
-        ]
-    ) if len(points) else np.empty((0, 7))
-    template = (
-        "<b>%{customdata[1]}</b><br>"
-        "Partners: %{customdata[2]}<br>"
-        "Perspective: %{customdata[3]} · %{customdata[6]} · %{customdata[4]}<br>"
-        "%{meta[0]}: <b>%{x:+.1f}</b><br>"
-        "%{meta[1]}: <b>%{y:+.1f}</b><br>"
-        "<i>%{customdata[5]}</i><extra></extra>"
-    )
-    return custom, template
+    def col(name: str, width: int | None = None) -> np.ndarray | str:
+        if name not in points.columns:
+            return ""
+        return _escaped(points[name].fillna("").astype(str), width)
+
+    if not n:
+        return np.empty((0, 7)), _HOVER_TEMPLATE
+    partners = points.get("partners", pd.Series([""] * n)).fillna("").astype(str)
+    custom = np.empty((n, 7), dtype=object)
+    custom[:, 0] = points.index.astype(str).to_numpy()
+    custom[:, 1] = col("name")
+    custom[:, 2] = _escaped(partners.str.replace(";", ",", regex=False))
+    custom[:, 3] = col("perspective")
+    custom[:, 4] = points["date"].dt.strftime("%Y-%m-%d").to_numpy() if "date" in points else ""
+    custom[:, 5] = col("note", 60)
+    custom[:, 6] = col("kind")
+    return custom, _HOVER_TEMPLATE
+
+
+_HOVER_TEMPLATE = (
+    "<b>%{customdata[1]}</b><br>"
+    "Partners: %{customdata[2]}<br>"
+    "Perspective: %{customdata[3]} · %{customdata[6]} · %{customdata[4]}<br>"
+    "%{meta[0]}: <b>%{x:+.1f}</b><br>"
+    "%{meta[1]}: <b>%{y:+.1f}</b><br>"
+    "<i>%{customdata[5]}</i><extra></extra>"
+)
 
 
 #: Where a label can go around its marker: (textposition, dx, dy) in label-box units.
@@ -300,26 +328,30 @@ def portfolio_map(
                             px_per_unit=(height - 150) / 11.2, font_size=font_size - 2),
             index=points.index,
         )
+    # Hover data for all rows at once, then each group's rows by position.
+    custom, template = _hover(points, x_axis, y_axis)
+    xs, ys = points[x_axis.axis_id].to_numpy(), points[y_axis.axis_id].to_numpy()
+    key_values = keys.to_numpy()
+    traces = []
     for i, group in enumerate(groups):
-        rows = points.loc[keys.eq(group).to_numpy()]
+        rows = np.flatnonzero(key_values == group)
         colour, symbol = style_for(i)
-        custom, template = _hover(rows, x_axis, y_axis)
-        trace = scatter(
-            x=rows[x_axis.axis_id].to_numpy(),
-            y=rows[y_axis.axis_id].to_numpy(),
+        traces.append(scatter(
+            x=xs[rows],
+            y=ys[rows],
             mode="markers+text" if labels and scatter is go.Scatter else "markers",
             name=plotly_text(group),
             legendgroup=str(i),
-            text=texts.loc[rows.index].tolist() if labels else None,
-            textposition=where.loc[rows.index].tolist() if labels else None,
+            text=texts.iloc[rows].tolist() if labels else None,
+            textposition=where.iloc[rows].tolist() if labels else None,
             textfont={"size": font_size - 2, "color": "#374151"},
             marker={"color": colour, "symbol": symbol, "size": 13 if len(points) < 200 else 7,
                     "line": {"width": 1, "color": "white"}, "opacity": 0.92},
-            customdata=custom,
+            customdata=custom[rows],
             hovertemplate=template,
             showlegend=color_by is not None,
-        )
-        fig.add_trace(trace)
+        ))
+    fig.add_traces(traces)
     fig.update_layout(dragmode="select" if len(points) else False)
     return fig
 

@@ -10,17 +10,27 @@ spreadsheet keep their exact form.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import mmap
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from filelock import FileLock
+
+try:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+except ImportError:  # pragma: no cover - Streamlit and pandas' str dtype bring it
+    pa = pc = None
 
 from plotting.model import (
     AXES_COLUMNS,
@@ -42,6 +52,11 @@ LOCK_NAME = ".plotting.lock"
 #: How long a writer waits for another writer before giving up.
 LOCK_TIMEOUT_S = 30.0
 DATA_DIR_ENV = "PLOTTING_DATA_DIR"
+#: Text cells are parsed straight into Arrow strings (several times faster than
+#: dtype=str, same values), then given pandas' str dtype.
+_TEXT_CELLS = pd.ArrowDtype(pa.large_string()) if pa is not None else str
+#: Smaller files are read the plain way: the fast path's fixed costs would dominate.
+FAST_READ_MIN_BYTES = 1 << 20
 
 
 class DataError(Exception):
@@ -97,17 +112,26 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
 
 
 def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
-    """Read a CSV file as text cells (blank = ""), or None with a problem."""
+    """Read a CSV file as text cells (blank = ""), or None with a problem.
+
+    A large, clean file is parsed in one pass (`_read_fast`); anything unusual (not
+    UTF-8, empty, blank lines, a bad header, a parser error) goes the precise way,
+    which finds and words the problem.
+    """
+    frame = _read_fast(path)
+    if frame is not None:
+        return frame
     text = _decode(path, problems)
     if text is None:
         return None
     if not text.strip():
         problems.append(Problem(path.name, 1, None, "file is empty; expected a header row"))
         return None
+    large = len(text) >= FAST_READ_MIN_BYTES
     try:
         frame = pd.read_csv(
             io.StringIO(text),
-            dtype=str,
+            dtype=_TEXT_CELLS if large else str,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=True,
@@ -117,6 +141,8 @@ def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         row = int(match.group(1)) if match else None
         problems.append(Problem(path.name, row, None, f"cannot be read as CSV: {err}"))
         return None
+    if large:
+        frame = frame.astype("str")
     _check_header(frame, path.name, problems)
     # Spreadsheet rows: blank lines are skipped by the parser, so count them back in.
     frame["_row"] = _physical_rows(text, len(frame))
@@ -142,18 +168,145 @@ def _physical_rows(text: str, n: int) -> np.ndarray:
     """
     if "\n\n" not in text.replace("\r\n", "\n") and '"' not in text:
         return np.arange(2, n + 2)
-    rows = []
-    reader = csv.reader(io.StringIO(text))
+    if _no_blank_records(text):  # nothing to skip, so records are rows 2, 3, 4…
+        return np.arange(2, n + 2)
+    reader = csv.reader(io.StringIO(text, newline=""))
     next(reader, None)
-    row = 1
-    for record in reader:
-        row += 1
-        if not record or all(c == "" for c in record) and len(record) <= 1:
-            continue
-        rows.append(row)
+    # A record is skipped when it is empty or one empty cell (a wholly blank line).
+    rows = [row for row, record in enumerate(reader, start=2) if record and record != [""]]
     if len(rows) != n:  # the parser and csv disagree: fall back to plain numbering
         return np.arange(2, n + 2)
     return np.asarray(rows)
+
+
+def _no_blank_records(text: str) -> bool:
+    """Whether csv reads no blank record before the trailing line ends (conservative).
+
+    True when, ignoring line ends at the very end, there is no empty line, no bare
+    CR, no NUL and no line that starts with '""' (the only way to write a record of
+    one empty cell): then `_physical_rows` numbers the records 2, 3, 4…
+    """
+    body = text.rstrip("\r\n")
+    if "\r" in body:
+        body = body.replace("\r\n", "\n")
+        if "\r" in body:
+            return False
+    return not (
+        "\x00" in body
+        or body.startswith(("\n", '""'))
+        or "\n\n" in body
+        or '\n""' in body
+    )
+
+
+def _is_utf8(data: bytes | mmap.mmap) -> bool:
+    """Whether the bytes are valid UTF-8, checked without building a str (Arrow's check)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+_BLANK_FIRST_LINE = re.compile(rb"[ \t]*(?:\r|\n|$)")
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _trailing_blank_lines(data: mmap.mmap) -> int | None:
+    """How many blank lines end the file (None: too many to bother)."""
+    end = len(data)
+    while end > 0 and data[end - 1] in (10, 13):
+        end -= 1
+        if len(data) - end > 1000:
+            return None
+    return max(len(_LINE_END.findall(data[end:])) - 1, 0)
+
+
+def _read_fast(path: Path, numeric: Collection[str] = ()) -> pd.DataFrame | None:
+    """The file's cells, parsed in one pass, or None when it takes the precise path.
+
+    Returns what `read_raw` returns for a large, clean file: valid UTF-8, a clean
+    header, no blank line but at the end, parsed without error. It is read by path, so
+    pandas parses it on all cores. Columns named in `numeric` come back as float
+    (NaN = blank) when every cell is a finite number or blank; pandas converts them
+    directly instead of as text. Any doubt gives None, and the caller reads the file
+    the precise way.
+    """
+    if pa is None:  # pragma: no cover
+        return None
+    try:
+        with path.open("rb") as fh:
+            before = os.fstat(fh.fileno())
+            if before.st_size < FAST_READ_MIN_BYTES:
+                return None
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                start = 3 if data[:3] == codecs.BOM_UTF8 else 0
+                if data[start : start + 3] == codecs.BOM_UTF8:
+                    return None  # two byte-order marks
+                if _BLANK_FIRST_LINE.match(data, start) or data.find(b"\x00") >= 0:
+                    return None
+                if not _is_utf8(data):
+                    return None
+                blank_tail = _trailing_blank_lines(data)
+    except (OSError, ValueError):
+        return None
+    if blank_tail is None:
+        return None
+    number = set(numeric)
+    try:
+        # Blank lines are kept as rows (then checked below), so that rows are records.
+        frame = pd.read_csv(
+            path,
+            dtype=defaultdict(lambda: _TEXT_CELLS, dict.fromkeys(number, "float64")),
+            keep_default_na=False,
+            na_values={c: [""] for c in number},
+            na_filter=bool(number),
+            skip_blank_lines=False,
+            encoding="utf-8",
+        )
+        after = path.stat()
+    except Exception:  # any parser complaint: the precise path words it
+        return None
+    if (after.st_ino, after.st_size, after.st_mtime_ns) != (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    ):
+        return None  # replaced while reading
+    header_problems: list[Problem] = []
+    _check_header(frame, path.name, header_problems)
+    if header_problems or not len(frame.columns):
+        return None
+    for col in frame.columns:
+        if col in number:
+            values = frame[col].to_numpy()
+            # Infinities are "not a number", and "-0" may parse as 0 the precise way.
+            if (
+                frame[col].dtype != np.float64
+                or np.isinf(values).any()
+                or (np.signbit(values) & (values == 0)).any()
+            ):
+                return None
+        elif frame[col].dtype != _TEXT_CELLS:
+            return None
+    # A blank line, or one of spaces, or '""', gives a row with a blank first cell. Only
+    # the blank lines at the end may do so: those are dropped as the plain reader does.
+    first = frame.iloc[:, 0]
+    if first.dtype == np.float64:
+        blank = np.isnan(first.to_numpy())
+    else:
+        cells = first.array.__arrow_array__()  # the Arrow data, no copy
+        blank = pc.or_(pc.equal(pc.utf8_length(cells), 0), pc.utf8_is_space(cells))
+        blank = np.asarray(pc.fill_null(blank, True))
+    n = len(frame) - blank_tail
+    if blank.sum() != blank_tail or (blank_tail and not blank[n:].all()):
+        return None
+    if blank_tail:
+        frame = frame.iloc[:n]
+    frame = frame.astype({c: "str" for c in frame.columns if c not in number})
+    frame["_row"] = np.arange(2, len(frame) + 2)
+    return frame
 
 
 def load_dataset(folder: Path | str) -> Dataset:
@@ -172,7 +325,11 @@ def load_dataset(folder: Path | str) -> Dataset:
     for col in PARTNERSHIP_COLUMNS:
         if col not in partnerships.columns:
             partnerships[col] = ""
-    raw_places = read_raw(folder / PLACEMENTS_FILE, problems)
+    # Positions and spreads are parsed as numbers straight away when the file is clean.
+    numeric = [*(a.axis_id for a in axes), "spread"]
+    raw_places = _read_fast(folder / PLACEMENTS_FILE, numeric)
+    if raw_places is None:
+        raw_places = read_raw(folder / PLACEMENTS_FILE, problems)
     known = partnerships["partnership_id"] if raw_parts is not None else None
     if raw_places is not None:
         placements = validate_placements(raw_places, problems, axes, known)
@@ -212,11 +369,21 @@ def _header(path: Path) -> tuple[list[str], str, bool]:
 
 
 def _encode_rows(rows: list[list[str]], newline: str) -> bytes:
-    """CSV bytes for rows, quoted as spreadsheets do (only where needed)."""
+    """CSV bytes for rows, quoted as spreadsheets do (only where needed).
+
+    The writer's terminator is CRLF so that a cell holding either a lone CR or LF is
+    quoted (with LF alone, a CR in a cell would go out bare and split the row on
+    reading); each record then ends with the file's own line ending.
+    """
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    out = []
+    for row in rows:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(row)
+        out.append(buf.getvalue()[:-2] + newline)
+    return "".join(out).encode("utf-8")
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, keep_prefix_of: Path | None = None) -> None:
@@ -262,9 +429,17 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def folder_lock(folder: Path) -> FileLock:
-    """The lock every writer to this dataset folder holds."""
-    return FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT_S)
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold the lock every writer to this dataset folder holds.
+
+    Writers create temporary files only while holding it, so any temporary file found
+    once it is acquired was left by a writer that was killed: it is removed.
+    """
+    with FileLock(str(Path(folder) / LOCK_NAME), timeout=LOCK_TIMEOUT_S):
+        for leftover in Path(folder).glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+        yield
 
 
 def _append_record(path: Path, record: Mapping[str, str], default_columns: tuple[str, ...]) -> None:

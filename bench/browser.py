@@ -1,0 +1,169 @@
+"""In-browser measurements: filter change to chart redrawn, and the app's memory.
+
+Playwright drives Debian's Chromium (Playwright's own browser download does not work on
+these machines). Times come from the browser's own clock: from the pointer press that
+changes the filter to the animation frame in which a chart shows new data, once the
+app has finished its rerun. A requestAnimationFrame loop notices new data on any
+Plotly chart (Plotly.react swaps the graph div's `data`), including a chart that was
+mounted anew.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import server
+from bench.timing import Timing, interleave
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+]
+VIEWPORT = {"width": 1440, "height": 1800}
+TIMEOUT_MS = 180_000
+
+#: Installed in every page: remembers the last pointer press and the last redraw.
+_WATCH = """
+() => {
+  if (window.__bench) return;
+  const bench = window.__bench = {t0: 0, change: 0};
+  const seen = new WeakMap();
+  document.addEventListener('pointerdown', (e) => { bench.t0 = e.timeStamp; }, true);
+  const tick = (now) => {
+    for (const gd of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
+      if (gd.data && gd._fullLayout && seen.get(gd) !== gd.data) {
+        seen.set(gd, gd.data);
+        bench.change = now;
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+"""
+_IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def available() -> bool:
+    """Whether Chromium and Playwright are there."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return Path(CHROMIUM).exists()
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium browser (Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _settle(page, quiet_s: float = 0.6) -> None:  # noqa: ANN001
+    """Wait until the app is idle and no chart has changed for `quiet_s` seconds."""
+    while True:
+        page.wait_for_function(_IDLE, timeout=TIMEOUT_MS)
+        before = page.evaluate("() => window.__bench.change")
+        time.sleep(quiet_s)
+        if page.evaluate("() => window.__bench.change") == before and page.evaluate(_IDLE):
+            return
+
+
+def open_app(browser, url: str, text: str | None = None):  # noqa: ANN001, ANN201
+    """A page on `url`, with the watcher installed, once a chart is drawn."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.bring_to_front()
+    page.add_init_script(f"({_WATCH})()")
+    page.goto(url, timeout=TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_MS)
+    if text:
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text(text, exact=True).first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=TIMEOUT_MS)
+    _settle(page)
+    return page
+
+
+@dataclass
+class SectorToggle:
+    """Selects and clears one value of a page's 'Sector' multiselect, in turns."""
+
+    page: object
+    value: str
+    selected: bool = False
+
+    def __call__(self) -> float:
+        """One filter change; seconds from the pointer press to the chart redrawn."""
+        page = self.page
+        page.bring_to_front()  # a page in the background gets no animation frames
+        page.evaluate("() => { window.__bench.t0 = 0; window.__bench.change = 0; }")
+        box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Sector").first
+        if self.selected:
+            box.get_by_role("button", name="Clear all", exact=True).click()
+        else:
+            box.get_by_role("combobox").click()
+            page.get_by_role("option", name=self.value, exact=True).click()
+        self.selected = not self.selected
+        page.wait_for_function(
+            "() => window.__bench.t0 > 0 && window.__bench.change > window.__bench.t0",
+            timeout=TIMEOUT_MS,
+        )
+        _settle(page)
+        if self.selected:
+            page.keyboard.press("Escape")  # close the option list (after the timing)
+        t0, change = page.evaluate("() => [window.__bench.t0, window.__bench.change]")
+        return (change - t0) / 1000.0
+
+
+def redraw(
+    app_url: str,
+    app_page_text: str,
+    baseline_url: str,
+    sector: str,
+    *,
+    repeats: int,
+    warmup: int = 1,
+) -> Timing:
+    """Filter change to chart redrawn, the app's Portfolio page against the bare app."""
+    with chromium() as browser:
+        warm = browser.new_page(viewport=VIEWPORT)  # a first visit wakes each server up
+        for url in (app_url, baseline_url):
+            warm.goto(url, timeout=TIMEOUT_MS)
+            warm.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=TIMEOUT_MS)
+        warm.close()
+        base_page = open_app(browser, baseline_url)
+        app_page = open_app(browser, app_url, app_page_text)
+        return interleave(
+            SectorToggle(base_page, sector), SectorToggle(app_page, sector),
+            repeats=repeats, warmup=warmup,
+        )  # fmt: skip
+
+
+def server_memory(start: Callable[[], server.Server], page_path: str, text: str) -> dict[str, int]:
+    """VmRSS and VmHWM (KiB) of an app server once a browser has shown `page_path`."""
+    srv = start()
+    try:
+        with chromium() as browser:
+            page = open_app(browser, srv.url + page_path, text)
+            page.close()
+        return server.memory_kib(srv.process.pid)
+    finally:
+        server.stop(srv.process)

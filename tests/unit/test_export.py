@@ -1,0 +1,247 @@
+"""Exports of one chart, checked as files: PNG, SVG, PDF, offline HTML and CSV."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+import plotting as pp
+from plotting import export
+from plotting.figures import short_label
+
+DP, RI = "delivery_policy", "regulation_innovation"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="session")
+def export_browser() -> Iterator[None]:
+    """One shared export browser for every export test of the session, stopped at the end."""
+    export.start_export_browser()
+    yield
+    export.stop_export_browser()
+
+
+@pytest.fixture
+def sample() -> pp.Dataset:
+    """The sample dataset (read only)."""
+    return pp.load_dataset(pp.default_data_dir())
+
+
+@pytest.fixture
+def portfolio(sample: pp.Dataset) -> go.Figure:
+    """The sample portfolio map with every partnership labelled."""
+    points = pp.analysis.consensus_points(sample, DP, RI)
+    return pp.portfolio_map(points, sample.axis(DP), sample.axis(RI), color_by="sector")
+
+
+def svg_texts(svg: bytes) -> list[str]:
+    """Every piece of text an SVG draws (its <text> and <tspan> contents)."""
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG_NS}svg"
+    return [
+        "".join(node.itertext())
+        for node in root.iter()
+        if node.tag in (f"{SVG_NS}text", f"{SVG_NS}tspan")
+    ]
+
+
+# ---- static images -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("size", "pixels"),
+    [
+        (export.ImageSize(1600, 900, 1.0), (1600, 900)),
+        (export.ImageSize(800, 450, 2.0), (1600, 900)),
+        (export.ImageSize(1200, 1200, 3.0), (3600, 3600)),
+    ],
+)
+def test_png_has_the_chosen_size_and_scale(export_browser, portfolio, size, pixels) -> None:
+    png = export.to_image(portfolio, "png", size)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert export.image_dimensions(png) == pixels
+    assert len(png) > 30_000, "a drawn map, not an empty canvas"
+
+
+@pytest.mark.slow
+def test_svg_parses_and_names_every_partnership(export_browser, sample, portfolio) -> None:
+    svg = export.to_image(portfolio, "svg", export.ImageSize(1600, 900))
+    drawn = "\n".join(svg_texts(svg))
+    for name in sample.partnerships["name"]:
+        # Beside a marker a name is shortened and wrapped; each drawn line must be there.
+        for line in html.unescape(short_label(name)).split("<br>"):
+            assert line in drawn, (name, line)
+    assert "Delivering services" in drawn and "Stimulating innovation" in drawn
+
+
+@pytest.mark.slow
+def test_pdf_is_a_one_page_vector_pdf(export_browser, portfolio) -> None:
+    pdf = export.to_image(portfolio, "pdf", export.ImageSize(1600, 900))
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert 10_000 < len(pdf) < 2_000_000
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
+
+
+@pytest.mark.slow
+def test_one_browser_is_reused(export_browser, portfolio, monkeypatch) -> None:
+    import kaleido
+
+    export.to_image(portfolio, "svg")
+    starts = []
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: starts.append(k))
+    for fmt in ("png", "svg", "pdf"):
+        export.to_image(portfolio, fmt, export.ImageSize(400, 300))
+    assert starts == [] and export.export_browser_running()
+
+
+def test_the_export_browser_starts_without_mathjax(monkeypatch) -> None:
+    import kaleido
+
+    export.stop_export_browser()
+    calls = []
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: calls.append(k))
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **k: None)
+    export.start_export_browser()
+    export.start_export_browser()
+    assert len(calls) == 1 and calls[0]["mathjax"] is False
+    export.stop_export_browser()
+    assert not export.export_browser_running()
+
+
+@pytest.mark.slow
+def test_concurrent_exports_each_get_their_own_image(export_browser, portfolio) -> None:
+    sizes = [export.ImageSize(400 + 100 * i, 300 + 50 * i) for i in range(4)]
+    results: dict[int, bytes] = {}
+
+    def work(i: int) -> None:
+        results[i] = export.to_image(portfolio, "png", sizes[i])
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i, size in enumerate(sizes):
+        assert export.image_dimensions(results[i]) == (size.width, size.height)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "scale"), [(10, 900, 1), (1600, 9000, 1), (1600, 900, 0), (1600, 900, 9)]
+)
+def test_unreasonable_sizes_are_refused(width, height, scale) -> None:
+    with pytest.raises(ValueError, match="outside"):
+        export.ImageSize(width, height, scale)
+
+
+def test_unknown_formats_are_refused(portfolio) -> None:
+    with pytest.raises(ValueError, match="unknown image format"):
+        export.to_image(portfolio, "gif")
+    with pytest.raises(ValueError, match="unknown format"):
+        export.export(portfolio, "docx")
+    with pytest.raises(ValueError, match="needs the table"):
+        export.export(portfolio, "csv")
+
+
+# ---- offline HTML --------------------------------------------------------------------------
+
+
+def test_html_embeds_plotly_and_loads_nothing_from_the_network(portfolio) -> None:
+    page = export.to_html(portfolio, 'Evil <script>alert("x")</script> & co')
+    assert export.plotly_js_inline(page)
+    assert len(page) > 3_000_000, "plotly.js itself is inside"
+    assert export.external_references(page) == []
+    assert "<title>Evil &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co</title>" in page
+    assert not re.search(r"<script[^>]+src=", page), "every script is inline"
+    assert not re.search(r"<link[^>]+href=", page), "no stylesheet or font to fetch"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<script src="https://cdn.plot.ly/plotly-3.0.0.min.js"></script>',
+        '<link rel="stylesheet" href="//fonts.example.org/x.css">',
+        '<img srcset="http://example.org/a.png 2x">',
+        "<style>@import 'https://example.org/a.css';</style>",
+        '<div style="background: url(https://example.org/bg.png)"></div>',
+    ],
+)
+def test_external_references_are_found(page) -> None:
+    assert len(export.external_references(f"<html><body>{page}</body></html>")) == 1
+
+
+def test_local_references_are_fine() -> None:
+    page = '<a href="#slide-2">next</a><img src="data:image/png;base64,AAAA">'
+    assert export.external_references(page) == []
+
+
+# ---- CSV -----------------------------------------------------------------------------------
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    """Rows of CSV bytes, as a spreadsheet reads them."""
+    assert data.startswith(b"\xef\xbb\xbf"), "a byte-order mark, so accents survive Excel"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-3.5", "-3.5"),
+        ("Água para Todos", "Água para Todos"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_csv_neutralises_formulas(cell, written) -> None:
+    rows = read_csv(export.table_csv(pd.DataFrame({"Name": [cell]})))
+    assert rows == [["Name"], [written]]
+
+
+def test_csv_keeps_numbers_numbers_and_dates_iso() -> None:
+    frame = pd.DataFrame(
+        {
+            "Partnership": ["=1+1", "Beta"],
+            "x": [-3.0, 2.5],
+            "n": [-1, 4],
+            "date": pd.to_datetime(["2024-03-01", "2025-12-31"]),
+            "_row": [2, 3],
+            "=bad header": ["a", "b"],
+        }
+    )
+    rows = read_csv(export.table_csv(frame))
+    assert rows == [
+        ["Partnership", "x", "n", "date", "'=bad header"],
+        ["'=1+1", "-3.0", "-1", "2024-03-01", "a"],
+        ["Beta", "2.5", "4", "2025-12-31", "b"],
+    ]
+
+
+def test_file_names_are_portable() -> None:
+    assert (
+        export.file_name("Água para Todos: perspectives", "png")
+        == "agua-para-todos-perspectives.png"
+    )
+    assert export.file_name("<script>", "svg") == "script.svg"
+    assert export.file_name("↔", "pdf") == "chart.pdf"
+
+
+def test_write_creates_the_folder(tmp_path: Path) -> None:
+    path = export.write(b"x", tmp_path / "a" / "b" / "c.png")
+    assert path.read_bytes() == b"x"
