@@ -7,6 +7,9 @@ once, for the rows that are kept.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -102,11 +105,11 @@ def _latest_positions(
     positions = positions[order]
     key, span = np.zeros(len(positions), dtype=np.int64), 1
     for col in by:
-        codes, uniques = pd.factorize(placements[col].take(positions), use_na_sentinel=False)
-        span *= len(uniques) + 1
+        codes, distinct = _codes(placements[col])
+        span *= len(distinct) + 1
         if span >= 2**62:  # the combined key would overflow
             return None
-        key = key * (len(uniques) + 1) + codes
+        key = key * (len(distinct) + 1) + codes[positions]
     last = ~pd.Series(key).duplicated(keep="last").to_numpy()
     return positions[last]
 
@@ -131,14 +134,82 @@ def portfolio_points(
         mask &= (p["date"] <= pd.Timestamp(flt.end)).to_numpy()
     by = ("partnership_id", "perspective")
     positions = _latest_positions(p, np.flatnonzero(mask), [x, y], by)
-    points = p.loc[mask] if positions is None else p.iloc[positions]
-    if positions is None:
-        points = latest(points, [x, y])
     info = parts.drop(columns=["_row"], errors="ignore")
+    if positions is not None:
+        out = _joined_by_name(p, positions, info)
+        if out is not None:
+            return out
+    points = latest(p.loc[mask], [x, y]) if positions is None else p.iloc[positions]
     out = points.merge(info, on="partnership_id", how="left", validate="many_to_one")
     return out.sort_values(["name", "perspective"], key=lambda s: s.str.casefold()).reset_index(
         drop=True
     )
+
+
+def _joined_by_name(
+    placements: pd.DataFrame, positions: np.ndarray, info: pd.DataFrame
+) -> pd.DataFrame | None:
+    """The rows at `positions` joined to `info` and sorted as `portfolio_points` does.
+
+    That is a left merge on partnership_id (many to one), then a stable sort by name and
+    perspective, case-folded. Here the order is worked out on codes first, and every
+    row is copied once. None when that would not give the same frame (a column name
+    in both, an unknown or repeated partnership, a missing name), for the plain way.
+    """
+    ids = pd.Index(info["partnership_id"])
+    shared = (set(placements.columns) & set(info.columns)) - {"partnership_id"}
+    if shared or not ids.is_unique or not len(positions):
+        return None
+    rows = ids.get_indexer(placements["partnership_id"].take(positions))
+    name_rank = _folded_ranks(*pd.factorize(info["name"], use_na_sentinel=False))
+    perspective_rank = _folded_ranks(*_codes(placements["perspective"]))
+    if (rows < 0).any() or name_rank is None or perspective_rank is None:
+        return None
+    order = np.lexsort((perspective_rank[positions], name_rank[rows]))
+    return pd.concat(
+        [
+            placements.iloc[positions[order]].reset_index(drop=True),
+            info.drop(columns=["partnership_id"]).iloc[rows[order]].reset_index(drop=True),
+        ],
+        axis=1,
+    )
+
+
+def _folded_ranks(codes: np.ndarray, distinct: pd.Index) -> np.ndarray | None:
+    """Each row's rank among the distinct values case-folded (None: not plain text)."""
+    if distinct.dtype != "str" or distinct.isna().any():
+        return None
+    rank, _ = pd.factorize(pd.Series(distinct, dtype="str").str.casefold(), sort=True)
+    return rank[codes]
+
+
+#: Codes of text columns seen lately, by the identity of their (immutable) Arrow data.
+_CODES: OrderedDict[int, tuple[weakref.ref, np.ndarray, pd.Index]] = OrderedDict()
+_CODES_KEPT = 8
+_CODES_LOCK = threading.Lock()
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(codes, distinct values) of a column: `distinct[codes]` is the column (NaN too).
+
+    Every rerun asks again for the same dataset's partnership ids and perspectives.
+    Arrow data never changes, so their codes are kept, keyed by that data's identity
+    and checked through a weak reference (so that a reused identity cannot match).
+    """
+    arrow = _arrow_text(column)
+    if arrow is not None:
+        with _CODES_LOCK:
+            hit = _CODES.get(id(arrow))
+            if hit is not None and hit[0]() is arrow:
+                _CODES.move_to_end(id(arrow))
+                return hit[1], hit[2]
+    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    if arrow is not None:
+        with _CODES_LOCK:
+            _CODES[id(arrow)] = (weakref.ref(arrow), codes, distinct)
+            while len(_CODES) > _CODES_KEPT:
+                _CODES.popitem(last=False)
+    return codes, distinct
 
 
 def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:

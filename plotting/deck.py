@@ -13,8 +13,6 @@ import copy
 import datetime as dt
 import html
 import io
-import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -803,21 +801,6 @@ def deck_pdf(dataset: Dataset, spec: DeckSpec, slides: Sequence[Slide]) -> bytes
     return print_pdf(report_html(dataset, spec, slides, svgs))
 
 
-def chromium_path() -> str:
-    """The Chromium the exports use: $BROWSER_PATH, else the first one on PATH."""
-    found = os.environ.get("BROWSER_PATH") or next(
-        (
-            p
-            for name in ("chromium", "chromium-browser", "google-chrome", "chrome")
-            if (p := shutil.which(name))
-        ),
-        None,
-    )
-    if not found:
-        raise RuntimeError("Chromium is needed for PDF reports: apt-get install chromium")
-    return found
-
-
 def print_pdf(page: str, timeout: float = 120) -> bytes:
     """Print a self-contained HTML page to PDF with headless Chromium (no network)."""
     if export.external_references(page):
@@ -826,7 +809,7 @@ def print_pdf(page: str, timeout: float = 120) -> bytes:
         source, target = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
         source.write_text(page, encoding="utf-8")
         cmd = [
-            chromium_path(),
+            export.chromium_path(),
             "--headless",
             "--no-sandbox",
             "--disable-gpu",

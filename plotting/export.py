@@ -2,7 +2,7 @@
 
 Static images come from one long-lived export browser (kaleido's sync server on the
 system Chromium, MathJax off), started on first use and stopped at exit: a fresh
-browser per image costs about two seconds, a warm one about a fifth of a second.
+browser per image costs about two seconds, a warm one a few tenths of a second.
 Nothing here reaches the network: kaleido uses the plotly.js bundled with plotly.py,
 and the HTML embeds it.
 """
@@ -12,7 +12,9 @@ from __future__ import annotations
 import atexit
 import html
 import io
+import os
 import re
+import shutil
 import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -62,31 +64,60 @@ SIZE_PRESETS: dict[str, tuple[str, ImageSize]] = {
 
 _lock = threading.Lock()
 _started = False
+_atexit_registered = False
+
+
+def chromium_path() -> str:
+    """The Chromium exports use: $BROWSER_PATH (as kaleido reads it), else one on PATH."""
+    found = os.environ.get("BROWSER_PATH") or next(
+        (
+            path
+            for name in ("chromium", "chromium-browser", "google-chrome", "chrome")
+            if (path := shutil.which(name))
+        ),
+        None,
+    )
+    if not found:
+        raise RuntimeError("Exports need Chromium: install it with `apt-get install chromium`")
+    return found
+
+
+def _start() -> None:
+    """Start the export browser if it is not running (the caller holds the lock)."""
+    global _started, _atexit_registered
+    if _started:
+        return
+    chromium_path()  # a clear error now, instead of a render that never returns
+    import kaleido  # here, not at the top: only exports need the browser
+
+    # mathjax=False: kaleido would otherwise load MathJax from a CDN for every page.
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    _started = True
+    if not _atexit_registered:
+        atexit.register(stop_export_browser)
+        _atexit_registered = True
+
+
+def _stop() -> None:
+    """Stop the export browser if it is running (the caller holds the lock)."""
+    global _started
+    if _started:
+        import kaleido
+
+        kaleido.stop_sync_server(silence_warnings=True)
+        _started = False
 
 
 def start_export_browser() -> None:
     """Start the shared export browser once per process (later calls do nothing)."""
-    global _started
     with _lock:
-        if _started:
-            return
-        import kaleido  # here, not at the top: only exports need the browser
-
-        # mathjax=False: kaleido would otherwise load MathJax from a CDN for every page.
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        _started = True
-        atexit.register(stop_export_browser)
+        _start()
 
 
 def stop_export_browser() -> None:
     """Stop the shared export browser (it starts again on the next export)."""
-    global _started
     with _lock:
-        if _started:
-            import kaleido
-
-            kaleido.stop_sync_server(silence_warnings=True)
-            _started = False
+        _stop()
 
 
 def export_browser_running() -> bool:
@@ -95,18 +126,27 @@ def export_browser_running() -> bool:
 
 
 def to_image(fig: go.Figure, fmt: str = "png", size: ImageSize | None = None) -> bytes:
-    """A PNG, SVG or PDF of a figure, drawn by the shared export browser."""
+    """A PNG, SVG or PDF of a figure, drawn by the shared export browser.
+
+    If the browser has died (a crash, a killed process), it is restarted once.
+    """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}; use one of {', '.join(IMAGE_FORMATS)}")
     size = size or ImageSize()
-    start_export_browser()
     opts = {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}
-    # The sync server answers calls in order through one queue: a lock keeps two
-    # sessions from picking up each other's image.
+    spec = fig.to_dict()
     import kaleido
 
+    # The sync server answers calls in order through one queue: the lock keeps two
+    # sessions from picking up each other's image.
     with _lock:
-        data = kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
+        _start()
+        try:
+            data = kaleido.calc_fig_sync(spec, opts=opts)
+        except Exception:  # any failure: once more, with a fresh browser
+            _stop()
+            _start()
+            data = kaleido.calc_fig_sync(spec, opts=opts)
     return data if isinstance(data, bytes) else str(data).encode("utf-8")
 
 

@@ -6,7 +6,8 @@ short notice (a toast), never an error page. Reading happens once per session an
 page (the URL then follows the widgets); the parsing functions are plain functions
 of a {name: [values]} mapping, so they are testable without a browser.
 
-Parameters: `x`, `y` (axis ids, every page); on Present: `partnership` (repeated, in
+Parameters: `x`, `y` (axis ids, every page); on Portfolio: the filters below and `kind`;
+on Plot: `partnership`, `perspective`; on Present: `partnership` (repeated, in
 deck order), `slide` (1-based; present only while presenting), `theme`, `blind`,
 `ranking`, `revealed` (partnership ids), and the filters `sector`, `country`,
 `arrangement` (repeated), `perspective`, `from`, `to` (YYYY-MM-DD).
@@ -317,15 +318,21 @@ PORTFOLIO_KEYS = {
     PERSPECTIVE: "pf_perspective",
 }
 PORTFOLIO_DATES = "pf_dates"
+#: Portfolio page: where they are (actual, the default) or their targets.
+KIND, PORTFOLIO_KIND = "kind", "pf_kind"
 #: Plot page: URL parameter -> widget key.
 PLOT_KEYS = {PARTNERSHIP: "plot_partnership", PERSPECTIVE: "plot_perspective"}
 
 
 def restore_portfolio(ds: pp.Dataset) -> None:
-    """Portfolio page, before its filters: take filters and period from a link, once."""
+    """Portfolio page, before its filters: take filters, period and kind from a link, once."""
     if not first_visit("portfolio"):
         return
-    reading = read_filters(url_params(), ds, Reading())
+    params = url_params()
+    reading = read_filters(params, ds, Reading())
+    kind = read_choice(params, KIND, pp.KINDS, "kind", reading)
+    if kind:
+        st.session_state[PORTFOLIO_KIND] = kind
     for param, key in PORTFOLIO_KEYS.items():
         if param in reading.values:
             st.session_state[key] = reading.values[param]
@@ -351,7 +358,9 @@ def publish_portfolio(ds: pp.Dataset) -> None:
         first, last = dates.min().date(), dates.max().date()
         values[FROM] = period[0] if period[0] != first else None
         values[TO] = period[1] if period[1] != last else None
-    publish(values, [*PORTFOLIO_KEYS, FROM, TO])
+    kind = st.session_state.get(PORTFOLIO_KIND)
+    values[KIND] = kind if kind and kind != pp.KINDS[0] else None
+    publish(values, [*PORTFOLIO_KEYS, FROM, TO, KIND])
 
 
 def restore_plot(ds: pp.Dataset) -> None:

@@ -13,7 +13,9 @@ import plotting as pp
 from tests.conftest import PARTNERSHIPS, write_dataset
 from ui import share
 
-PAGE = "pages/present.py"
+ROOT = Path(__file__).resolve().parents[2]
+#: The page, wherever the pages folder is (`pages/` is being renamed `app_pages/`).
+PAGE = next(p for p in ("app_pages/present.py", "pages/present.py") if (ROOT / p).exists())
 DP, RI = "delivery_policy", "regulation_innovation"
 
 
@@ -28,7 +30,7 @@ def open_present(
     switch_page runs the page without the entry point, so the pair is read here.)
     """
     monkeypatch.setenv("PLOTTING_DATA_DIR", str(folder))
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -381,6 +383,7 @@ def portfolio_script() -> None:
     if "pf_dates" not in st.session_state:
         st.session_state["pf_dates"] = (dates.min().date(), dates.max().date())
     st.date_input("Placements dated", key="pf_dates")
+    st.segmented_control("Show", pp.KINDS, key="pf_kind")
     share.publish_portfolio(ds)
 
 
@@ -409,12 +412,14 @@ def test_portfolio_binding_round_trip(tiny, monkeypatch) -> None:
             "perspective": "civil society",
             "from": "2023-06-01",
             "country": ["Narnia"],
+            "kind": "target",
         }
     )
     at.run()
     assert at.multiselect(key="pf_sector").value == ["Sanitation"]
     assert at.selectbox(key="pf_perspective").value == "civil society"
     assert str(at.date_input(key="pf_dates").value[0]) == "2023-06-01"
+    assert at.session_state["pf_kind"] == "target" and url(at)["kind"] == ["target"]
     assert toasts(at) == ["Unknown country 'Narnia' in the link: left out."]
     at.multiselect(key="pf_sector").set_value([]).run()
     at.selectbox(key="pf_perspective").set_value(pp.ALL).run()

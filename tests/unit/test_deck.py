@@ -298,3 +298,16 @@ def test_partnership_names_in_titles_are_plain_text(tiny) -> None:
     ds = pp.load_dataset(write_dataset(tiny.parent / "names", partnerships=parts))
     slides = deck.build_deck(ds, deck.DeckSpec(x=DP, y=RI, partnership_ids=("alpha",)))
     assert slides[1].title == "<i>Alpha</i> *Water*: its course"
+
+
+def test_the_deck_uses_issue_3s_consensus_and_falls_back_without_it(ds, spec, monkeypatch) -> None:
+    from plotting import course
+
+    assert deck.CONSENSUS == course.CONSENSUS
+    rich = deck.build_deck(ds, spec)
+    assert any("consensus" in name for name in trace_names(deck.slide_figure(ds, spec, rich[2])))
+    monkeypatch.setattr(deck, "_issue3", lambda: None)
+    plain = deck.build_deck(ds, spec)
+    assert kinds(plain) == kinds(rich)[:-1], "no ranking without issue 3's modules"
+    assert "Moving to policy" in plain[2].notes
+    assert {"public", "private"} <= trace_names(deck.slide_figure(ds, spec, plain[2]))

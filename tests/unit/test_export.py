@@ -245,3 +245,32 @@ def test_file_names_are_portable() -> None:
 def test_write_creates_the_folder(tmp_path: Path) -> None:
     path = export.write(b"x", tmp_path / "a" / "b" / "c.png")
     assert path.read_bytes() == b"x"
+
+
+def test_a_dead_browser_is_restarted_once(monkeypatch, portfolio) -> None:
+    import kaleido
+
+    export.stop_export_browser()
+    events: list[str] = []
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: events.append("start"))
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **k: events.append("stop"))
+
+    def calc(spec, opts):
+        events.append("calc")
+        if events.count("calc") == 1:
+            raise RuntimeError("browser closed")
+        return b"\x89PNG fake"
+
+    monkeypatch.setattr(kaleido, "calc_fig_sync", calc)
+    assert export.to_image(portfolio, "png") == b"\x89PNG fake"
+    assert events == ["start", "calc", "stop", "start", "calc"]
+    export.stop_export_browser()
+
+
+def test_exports_without_chromium_say_how_to_get_it(monkeypatch) -> None:
+    export.stop_export_browser()
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(export.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="apt-get install chromium"):
+        export.start_export_browser()
+    assert not export.export_browser_running()
