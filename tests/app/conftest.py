@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """Open a page of the app on a data folder: app(folder, "pages/plot.py")."""
+    """Open a page of the app on a data folder: app(folder, "app_pages/plot.py")."""
 
     def open_page(folder: Path, page: str | None = None) -> AppTest:
         monkeypatch.setenv("PLOTTING_DATA_DIR", str(folder))

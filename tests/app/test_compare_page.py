@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PARTNERSHIPS, write_dataset
 
-PAGE = "pages/compare.py"
+PAGE = "app_pages/compare.py"
 HEADER = (
     "partnership_id,date,perspective,kind,delivery_policy,regulation_innovation,rules_task,"
     "spread,note\n"

@@ -9,7 +9,7 @@ import pytest
 import plotting as pp
 from plotting.history import read_history
 
-PAGE = "pages/data.py"
+PAGE = "app_pages/data.py"
 
 
 @pytest.fixture

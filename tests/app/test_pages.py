@@ -12,7 +12,7 @@ import pytest
 import plotting as pp
 from tests.conftest import PARTNERSHIPS, write_dataset
 
-PAGES = ["pages/overview.py", "pages/plot.py", "pages/portfolio.py"]
+PAGES = ["app_pages/overview.py", "app_pages/plot.py", "app_pages/portfolio.py"]
 
 
 def chart_spec(at, index: int = 0) -> dict:
@@ -57,7 +57,7 @@ def test_overview_lists_problems_instead_of_a_traceback(app, tiny: Path) -> None
 
 
 def test_plot_page_saves_what_the_sliders_say(app, tiny: Path) -> None:
-    at = app(tiny, "pages/plot.py")
+    at = app(tiny, "app_pages/plot.py")
     at.selectbox(key="plot_partnership").set_value("beta").run()
     at.selectbox(key="plot_perspective").set_value("donor").run()
     at.date_input(key="plot_date").set_value(dt.date(2025, 6, 30)).run()
@@ -81,7 +81,7 @@ def test_plot_page_saves_what_the_sliders_say(app, tiny: Path) -> None:
 
 
 def test_plot_page_saves_a_target(app, tiny: Path) -> None:
-    at = app(tiny, "pages/plot.py")
+    at = app(tiny, "app_pages/plot.py")
     at.selectbox(key="plot_partnership").set_value("alpha").run()
     at.button_group(key="plot_kind").set_value("target").run()
     at.date_input(key="plot_date").set_value(dt.date(2025, 1, 1)).run()
@@ -93,7 +93,7 @@ def test_plot_page_saves_a_target(app, tiny: Path) -> None:
 
 
 def test_plot_page_sliders_start_at_the_perspectives_latest_position(app, tiny: Path) -> None:
-    at = app(tiny, "pages/plot.py")
+    at = app(tiny, "app_pages/plot.py")
     at.selectbox(key="plot_partnership").set_value("alpha").run()
     at.selectbox(key="plot_perspective").set_value("private").run()
     assert at.slider(key="plot_pos_delivery_policy").value == -1.0
@@ -102,7 +102,7 @@ def test_plot_page_sliders_start_at_the_perspectives_latest_position(app, tiny: 
 
 
 def test_plot_page_adds_a_partnership_with_a_validated_form(app, tiny: Path) -> None:
-    at = app(tiny, "pages/plot.py")
+    at = app(tiny, "app_pages/plot.py")
     at.selectbox(key="plot_partnership").set_value("__new__").run()
     # Widgets in a form send their values with the submit, so no run in between.
     at.text_input(key="new_name").input("Água para Todos, Zambézia")
@@ -121,7 +121,7 @@ def test_plot_page_adds_a_partnership_with_a_validated_form(app, tiny: Path) -> 
 
 
 def test_plot_page_form_reports_problems(app, tiny: Path) -> None:
-    at = app(tiny, "pages/plot.py")
+    at = app(tiny, "app_pages/plot.py")
     at.selectbox(key="plot_partnership").set_value("__new__").run()
     at.text_input(key="new_name").input("Duplicate")
     at.text_input(key="new_partnership_id").input("alpha")
@@ -131,7 +131,7 @@ def test_plot_page_form_reports_problems(app, tiny: Path) -> None:
 
 
 def test_portfolio_filters_change_chart_and_table(app, tiny: Path) -> None:
-    at = app(tiny, "pages/portfolio.py")
+    at = app(tiny, "app_pages/portfolio.py")
     table = at.dataframe[-1].value
     assert sorted(table["Partnership"]) == [
         "Alpha Water Alliance",
@@ -151,16 +151,16 @@ def test_portfolio_filters_change_chart_and_table(app, tiny: Path) -> None:
 
 
 def test_portfolio_date_range(app, tiny: Path) -> None:
-    at = app(tiny, "pages/portfolio.py")
+    at = app(tiny, "app_pages/portfolio.py")
     at.date_input(key="pf_dates").set_value((dt.date(2023, 3, 1), dt.date(2023, 12, 31))).run()
     table = at.dataframe[-1].value
     assert sorted(table["date"].astype(str)) == ["2023-03-01", "2023-03-01", "2023-05-01"]
 
 
 def test_axis_pair_persists_across_pages(app, tiny: Path) -> None:
-    at = app(tiny, "pages/portfolio.py")
+    at = app(tiny, "app_pages/portfolio.py")
     at.sidebar.selectbox(key="axis_x").set_value("rules_task").run()
-    at.switch_page("pages/plot.py").run()
+    at.switch_page("app_pages/plot.py").run()
     assert at.sidebar.selectbox(key="axis_x").value == "rules_task"
     spec = chart_spec(at)
     assert spec["layout"]["xaxis"]["title"]["text"] == "Rules-oriented ↔ Task-oriented"

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import ROOT
 from tests.conftest import AXES, PARTNERSHIPS, write_dataset
 
-PAGE = "pages/partnership.py"
+PAGE = "app_pages/partnership.py"
 HEADER = (
     "partnership_id,date,perspective,kind,delivery_policy,regulation_innovation,rules_task,"
     "spread,note\n"

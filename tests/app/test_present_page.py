@@ -14,8 +14,8 @@ from tests.conftest import PARTNERSHIPS, write_dataset
 from ui import share
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The page, wherever the pages folder is (`pages/` is being renamed `app_pages/`).
-PAGE = next(p for p in ("app_pages/present.py", "pages/present.py") if (ROOT / p).exists())
+#: The page under test.
+PAGE = "app_pages/present.py"
 DP, RI = "delivery_policy", "regulation_innovation"
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 import plotting as pp
 from plotting.analysis import latest_position, perspective_options, slugify, unique_id
-from ui import state
+from ui import share, state
 
 NEW = "__new__"
 OTHER = "__other__"
@@ -38,6 +38,7 @@ if pair is None:
 x_axis, y_axis = pair
 
 # ---- the partnership --------------------------------------------------------------
+share.restore_plot(ds)  # partnership and perspective from a shared link, on the first visit
 ids = ds.partnerships["partnership_id"].tolist()
 if st.session_state.get(PARTNERSHIP) not in [*ids, NEW]:
     st.session_state[PARTNERSHIP] = ids[0] if ids else NEW
@@ -149,6 +150,7 @@ kind = (
 )
 
 # Start the sliders from this perspective's latest placement of this kind.
+share.publish_plot()
 source = (pid, perspective, kind)
 if st.session_state.get(SOURCE) != source:
     start = latest_position(ds, pid, perspective, kind) or latest_position(ds, pid, perspective)

@@ -7,7 +7,7 @@ import streamlit as st
 
 import plotting as pp
 from plotting import spreadsheets
-from ui import state
+from ui import share, state
 from ui.exports import export_buttons
 
 ds = state.dataset()
@@ -20,6 +20,7 @@ x_axis, y_axis = pair
 parts = ds.partnerships
 
 # ---- filters -------------------------------------------------------------------------
+share.restore_portfolio(ds)  # filters from a shared link, on the first visit
 with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     chosen: dict[str, list[str]] = {}
@@ -59,6 +60,7 @@ with st.container(border=True):
         or "actual"
     )
 
+share.publish_portfolio(ds)
 start, end = (*period, None, None)[:2] if isinstance(period, tuple) else (period, None)
 flt = pp.PortfolioFilter(
     columns=chosen,

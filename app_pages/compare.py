@@ -102,7 +102,7 @@ target = c1.selectbox(
 )
 if target:
     c2.page_link(
-        "pages/partnership.py",
+        "app_pages/partnership.py",
         label="Open Course & perspectives",
         icon=":material/timeline:",
         query_params={"partnership": target},
