@@ -28,6 +28,8 @@ PAGES = [
     ("", "Plotting Partnerships", "overview"),
     ("plot", "Plot a partnership", "plot"),
     ("portfolio", "Portfolio", "portfolio"),
+    ("partnership?partnership=dodoma-hygiene-alliance", "Course & perspectives", "course"),
+    ("compare", "Compare", "compare"),
 ]
 
 
@@ -42,6 +44,8 @@ def main() -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1440, "height": 1100})
+                page.goto(server.url)  # warm-up: the server learns its page list
+                wait_ready(page)
                 for path, title, name in PAGES:
                     page.goto(f"{server.url}/{path}")
                     wait_ready(page, title)
