@@ -15,11 +15,33 @@ ds = state.dataset()
 
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/explore:", default=True),
-    st.Page("app_pages/plot.py", title="Plot a partnership", icon=":material/add_location_alt:", url_path="plot"),
-    st.Page("app_pages/portfolio.py", title="Portfolio", icon=":material/scatter_plot:", url_path="portfolio"),
-    st.Page("app_pages/partnership.py", title="Course & perspectives", icon=":material/timeline:", url_path="partnership"),
-    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-    st.Page("app_pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
+    st.Page(
+        "app_pages/plot.py",
+        title="Plot a partnership",
+        icon=":material/add_location_alt:",
+        url_path="plot",
+    ),
+    st.Page(
+        "app_pages/portfolio.py",
+        title="Portfolio",
+        icon=":material/scatter_plot:",
+        url_path="portfolio",
+    ),
+    st.Page(
+        "app_pages/partnership.py",
+        title="Course & perspectives",
+        icon=":material/timeline:",
+        url_path="partnership",
+    ),
+    st.Page(
+        "app_pages/compare.py",
+        title="Compare",
+        icon=":material/compare_arrows:",
+        url_path="compare",
+    ),
+    st.Page(
+        "app_pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"
+    ),
     st.Page("app_pages/data.py", title="Data", icon=":material/table_edit:", url_path="data"),
 ]
 nav = st.navigation(pages)

@@ -52,7 +52,9 @@ def filter_partnerships(
 
 
 def latest(
-    placements: pd.DataFrame, axes: Sequence[str], by: Sequence[str] = ("partnership_id", "perspective")
+    placements: pd.DataFrame,
+    axes: Sequence[str],
+    by: Sequence[str] = ("partnership_id", "perspective"),
 ) -> pd.DataFrame:
     """The latest placement per group among rows that have a value on every axis in `axes`.
 
@@ -65,9 +67,7 @@ def latest(
     return placements.iloc[positions]
 
 
-def _latest_plain(
-    placements: pd.DataFrame, axes: Sequence[str], by: Sequence[str]
-) -> pd.DataFrame:
+def _latest_plain(placements: pd.DataFrame, axes: Sequence[str], by: Sequence[str]) -> pd.DataFrame:
     """`latest` the straightforward way (for frames the fast way does not cover)."""
     rows = placements.dropna(subset=list(axes)) if axes else placements
     if rows.empty:
@@ -81,9 +81,10 @@ def _latest_positions(
 ) -> np.ndarray | None:
     """Positions of `latest(placements.iloc[positions], axes, by)`'s rows, in its order.
 
-    Sorts and de-duplicates integer keys instead of whole rows. None when the frame
-    is not the usual kind (dates with gaps, row numbers not integers, no rows left),
-    where the plain way gives the answer.
+    Works on integer keys instead of whole rows: each group keeps its row with the
+    latest (date, row number, position), which is the last one after a stable sort,
+    and only the kept rows are sorted. None when the frame is not the usual kind
+    (dates with gaps, row numbers not integers, no rows left), for the plain way.
     """
     needed = ["date", "_row", *axes, *by]
     if any(c not in placements.columns for c in needed):
@@ -100,18 +101,26 @@ def _latest_positions(
     dates = date.to_numpy()[positions]
     if np.isnat(dates).any():
         return None
-    # Stable: equal dates and rows keep their order, as sort_values(kind="stable") does.
-    order = np.lexsort((row.to_numpy()[positions], dates.view(np.int64)))
-    positions = positions[order]
+    dates, rows = dates.view(np.int64), row.to_numpy()[positions].astype(np.int64)
     key, span = np.zeros(len(positions), dtype=np.int64), 1
     for col in by:
         codes, distinct = _codes(placements[col])
         span *= len(distinct) + 1
-        if span >= 2**62:  # the combined key would overflow
+        if span > max(4 * len(positions), 1 << 20):  # too sparse for a table per group
             return None
         key = key * (len(distinct) + 1) + codes[positions]
-    last = ~pd.Series(key).duplicated(keep="last").to_numpy()
-    return positions[last]
+    # Per group: the latest date, then the highest row number among those rows.
+    lowest = np.iinfo(np.int64).min
+    latest_date = np.full(span, lowest)
+    np.maximum.at(latest_date, key, dates)
+    kept = np.flatnonzero(dates == latest_date[key])
+    highest_row = np.full(span, lowest)
+    np.maximum.at(highest_row, key[kept], rows[kept])
+    kept = kept[rows[kept] == highest_row[key[kept]]]
+    if len(kept) > np.count_nonzero(latest_date != lowest):  # a date and row twice: last wins
+        kept = kept[~pd.Series(key[kept]).duplicated(keep="last").to_numpy()]
+    # In the order a stable sort by (date, row) gives: equal ones stay in position order.
+    return positions[kept[np.lexsort((rows[kept], dates[kept]))]]
 
 
 def portfolio_points(
@@ -236,7 +245,9 @@ def _arrow_text(series: pd.Series) -> pa.ChunkedArray | None:
 def partnership_placements(dataset: Dataset, partnership_id: str) -> pd.DataFrame:
     """All placements of one partnership, oldest first."""
     p = dataset.placements
-    return p.loc[p["partnership_id"].eq(partnership_id)].sort_values(["date", "_row"], kind="stable")
+    return p.loc[p["partnership_id"].eq(partnership_id)].sort_values(
+        ["date", "_row"], kind="stable"
+    )
 
 
 def summary(dataset: Dataset) -> dict[str, object]:
@@ -286,7 +297,9 @@ def latest_position(
     """
     p = dataset.placements
     rows = p.loc[
-        p["partnership_id"].eq(partnership_id) & p["perspective"].eq(perspective) & p["kind"].eq(kind)
+        p["partnership_id"].eq(partnership_id)
+        & p["perspective"].eq(perspective)
+        & p["kind"].eq(kind)
     ].sort_values(["date", "_row"], kind="stable")
     out: dict[str, float] = {}
     for axis_id in dataset.axis_ids:

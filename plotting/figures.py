@@ -79,39 +79,69 @@ def tension_map(
     )
     for (x0, x1, y0, y1, name, xanchor, yanchor), fill in zip(quads, QUADRANT_FILLS, strict=True):
         shapes.append(
-            {"type": "rect", "x0": x0, "x1": x1, "y0": y0, "y1": y1, "fillcolor": fill,
-             "line": {"width": 0}, "layer": "below"}
+            {
+                "type": "rect",
+                "x0": x0,
+                "x1": x1,
+                "y0": y0,
+                "y1": y1,
+                "fillcolor": fill,
+                "line": {"width": 0},
+                "layer": "below",
+            }
         )
-        annotations.append(dict(
-            x=x0 + 0.15 if xanchor == "left" else x1 - 0.15,
-            y=y1 - 0.15 if yanchor == "top" else y0 + 0.15,
-            text=plotly_text(name, width=28),
-            showarrow=False,
-            xanchor=xanchor,
-            yanchor=yanchor,
-            align=xanchor,
-            font={"size": font_size - 1, "color": "#5B6573"},
-            name="quadrant",
-        ))
+        annotations.append(
+            dict(
+                x=x0 + 0.15 if xanchor == "left" else x1 - 0.15,
+                y=y1 - 0.15 if yanchor == "top" else y0 + 0.15,
+                text=plotly_text(name, width=28),
+                showarrow=False,
+                xanchor=xanchor,
+                yanchor=yanchor,
+                align=xanchor,
+                font={"size": font_size - 1, "color": "#5B6573"},
+                name="quadrant",
+            )
+        )
     pole_font = {"size": font_size + 1, "color": "#1F2A37"}
     for text, x, y, xanchor, angle in (
         (f"◀ {x_axis.low_pole}", 0.0, -0.055, "left", 0),
         (f"{x_axis.high_pole} ▶", 1.0, -0.055, "right", 0),
     ):
-        annotations.append(dict(
-            x=x, y=y, xref="x domain", yref="y domain", text=f"<b>{plotly_text(text)}</b>",
-            showarrow=False, xanchor=xanchor, yanchor="top", textangle=angle, font=pole_font,
-            name="pole",
-        ))
+        annotations.append(
+            dict(
+                x=x,
+                y=y,
+                xref="x domain",
+                yref="y domain",
+                text=f"<b>{plotly_text(text)}</b>",
+                showarrow=False,
+                xanchor=xanchor,
+                yanchor="top",
+                textangle=angle,
+                font=pole_font,
+                name="pole",
+            )
+        )
     for text, y, yanchor in (
         (f"◀ {y_axis.low_pole}", 0.0, "bottom"),
         (f"{y_axis.high_pole} ▶", 1.0, "top"),
     ):
-        annotations.append(dict(
-            x=-0.055, y=y, xref="x domain", yref="y domain", text=f"<b>{plotly_text(text)}</b>",
-            showarrow=False, xanchor="right", yanchor=yanchor, textangle=-90, font=pole_font,
-            name="pole",
-        ))
+        annotations.append(
+            dict(
+                x=-0.055,
+                y=y,
+                xref="x domain",
+                yref="y domain",
+                text=f"<b>{plotly_text(text)}</b>",
+                showarrow=False,
+                xanchor="right",
+                yanchor=yanchor,
+                textangle=-90,
+                font=pole_font,
+                name="pole",
+            )
+        )
     axis_common = {
         "range": list(RANGE),
         "tickvals": list(range(int(POSITION_MIN), int(POSITION_MAX) + 1)),
@@ -125,10 +155,16 @@ def tension_map(
         "showline": False,
     }
     balance = go.Scatter(
-        x=[0], y=[0], mode="markers+text", text=["balance"], textposition="bottom right",
+        x=[0],
+        y=[0],
+        mode="markers+text",
+        text=["balance"],
+        textposition="bottom right",
         textfont={"size": font_size - 2, "color": "#6B7280"},
         marker={"symbol": "circle-open", "size": 14, "color": "#6B7280", "line": {"width": 2}},
-        hoverinfo="skip", showlegend=False, name="balance",
+        hoverinfo="skip",
+        showlegend=False,
+        name="balance",
     )
     # One figure, built in one go: add_shape/add_annotation copy and re-validate the
     # whole list on each call, and every update validates the layout again.
@@ -137,21 +173,47 @@ def tension_map(
         annotations=annotations,
         # Poles are named at both ends of each axis by annotations; the (hidden) title
         # keeps the tension's full name for exports and screen readers.
-        xaxis={**axis_common, "constrain": "domain", "title": {"text": plotly_text(x_axis.label), "font": {"size": 1,
-               "color": "rgba(0,0,0,0)"}}},
-        yaxis={**axis_common, "title": {"text": plotly_text(y_axis.label), "font": {"size": 1,
-               "color": "rgba(0,0,0,0)"}}, "scaleanchor": "x", "scaleratio": 1,
-               "constrain": "domain"},
+        xaxis={
+            **axis_common,
+            "constrain": "domain",
+            "title": {
+                "text": plotly_text(x_axis.label),
+                "font": {"size": 1, "color": "rgba(0,0,0,0)"},
+            },
+        },
+        yaxis={
+            **axis_common,
+            "title": {
+                "text": plotly_text(y_axis.label),
+                "font": {"size": 1, "color": "rgba(0,0,0,0)"},
+            },
+            "scaleanchor": "x",
+            "scaleratio": 1,
+            "constrain": "domain",
+        },
         height=height,
         margin={"l": 80, "r": 24, "t": 70 if title else 30, "b": 70},
         plot_bgcolor="white",
         paper_bgcolor="white",
         font={"family": FONT, "size": font_size, "color": "#1F2A37"},
         hovermode="closest",
-        hoverlabel={"bgcolor": "white", "font": {"size": font_size, "family": FONT}, "align": "left"},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0,
-                "font": {"size": font_size - 1}, "itemclick": "toggle"},
-        title={"text": plotly_text(title), "x": 0.01, "font": {"size": font_size + 5}} if title else None,
+        hoverlabel={
+            "bgcolor": "white",
+            "font": {"size": font_size, "family": FONT},
+            "align": "left",
+        },
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.01,
+            "xanchor": "left",
+            "x": 0,
+            "font": {"size": font_size - 1},
+            "itemclick": "toggle",
+        },
+        title={"text": plotly_text(title), "x": 0.01, "font": {"size": font_size + 5}}
+        if title
+        else None,
         dragmode=False,
         meta=[plotly_text(x_axis.label), plotly_text(y_axis.label)],
     )
@@ -194,7 +256,7 @@ def _escaped(values: pd.Series, width: int | None = None) -> np.ndarray:
 
 
 def _hover(points: pd.DataFrame, x_axis: Axis, y_axis: Axis) -> tuple[np.ndarray, str]:
-    """customdata and a hover template for placement rows (all user text escaped).
+    """Hover data (customdata) and template for placement rows, all user text escaped.
 
     customdata[0] is the row's index label, so a selection maps back to its row.
     Columns are escaped as whole columns, per distinct value (names, perspectives and
@@ -245,7 +307,11 @@ _LABEL_SLOTS = (
 
 
 def label_positions(
-    xs: Sequence[float], ys: Sequence[float], texts: Sequence[str], *, px_per_unit: float = 45.0,
+    xs: Sequence[float],
+    ys: Sequence[float],
+    texts: Sequence[str],
+    *,
+    px_per_unit: float = 45.0,
     font_size: int = 11,
 ) -> list[str]:
     """A textposition per point that keeps labels off each other and off the markers.
@@ -270,8 +336,10 @@ def label_positions(
             cy = y + dy * (h + 2 * marker) if dy else y
             box = (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
             cost = sum(_overlap(box, b) for b in placed)
-            near = points[(np.abs(points[:, 0] - cx) < w / 2 + marker)
-                          & (np.abs(points[:, 1] - cy) < h / 2 + marker)]
+            near = points[
+                (np.abs(points[:, 0] - cx) < w / 2 + marker)
+                & (np.abs(points[:, 1] - cy) < h / 2 + marker)
+            ]
             cost += len(near) * marker * marker
             if box[0] < RANGE[0] or box[1] > RANGE[1] or box[2] < RANGE[0] or box[3] > RANGE[1]:
                 cost += w * h
@@ -324,8 +392,12 @@ def portfolio_map(
     fig = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size)
     if points.empty:
         fig.add_annotation(
-            x=0, y=2.5, text="No placements match these filters", showarrow=False,
-            font={"size": font_size + 3, "color": "#6B7280"}, name="empty",
+            x=0,
+            y=2.5,
+            text="No placements match these filters",
+            showarrow=False,
+            font={"size": font_size + 3, "color": "#6B7280"},
+            name="empty",
         )
         return fig
     labels = len(points) <= 40 if labels is None else labels
@@ -339,8 +411,13 @@ def portfolio_map(
     if labels:
         texts = pd.Series([short_label(v) for v in points["name"].astype(str)], index=points.index)
         where = pd.Series(
-            label_positions(points[x_axis.axis_id], points[y_axis.axis_id], texts.tolist(),
-                            px_per_unit=(height - 150) / 11.2, font_size=font_size - 2),
+            label_positions(
+                points[x_axis.axis_id],
+                points[y_axis.axis_id],
+                texts.tolist(),
+                px_per_unit=(height - 150) / 11.2,
+                font_size=font_size - 2,
+            ),
             index=points.index,
         )
     # Hover data for all rows at once, then each group's rows by position.
@@ -351,21 +428,28 @@ def portfolio_map(
     for i, group in enumerate(groups):
         rows = np.flatnonzero(key_values == group)
         colour, symbol = style_for(i)
-        traces.append(scatter(
-            x=xs[rows],
-            y=ys[rows],
-            mode="markers+text" if labels and scatter is go.Scatter else "markers",
-            name=plotly_text(group),
-            legendgroup=str(i),
-            text=texts.iloc[rows].tolist() if labels else None,
-            textposition=where.iloc[rows].tolist() if labels else None,
-            textfont={"size": font_size - 2, "color": "#374151"},
-            marker={"color": colour, "symbol": symbol, "size": 13 if len(points) < 200 else 7,
-                    "line": {"width": 1, "color": "white"}, "opacity": 0.92},
-            customdata=custom[rows],
-            hovertemplate=template,
-            showlegend=color_by is not None,
-        ))
+        traces.append(
+            scatter(
+                x=xs[rows],
+                y=ys[rows],
+                mode="markers+text" if labels and scatter is go.Scatter else "markers",
+                name=plotly_text(group),
+                legendgroup=str(i),
+                text=texts.iloc[rows].tolist() if labels else None,
+                textposition=where.iloc[rows].tolist() if labels else None,
+                textfont={"size": font_size - 2, "color": "#374151"},
+                marker={
+                    "color": colour,
+                    "symbol": symbol,
+                    "size": 13 if len(points) < 200 else 7,
+                    "line": {"width": 1, "color": "white"},
+                    "opacity": 0.92,
+                },
+                customdata=custom[rows],
+                hovertemplate=template,
+                showlegend=color_by is not None,
+            )
+        )
     fig.add_traces(traces)
     fig.update_layout(dragmode="select" if len(points) else False)
     return fig
@@ -379,10 +463,16 @@ def click_grid(step: float = GRID_STEP) -> go.Scatter:
     ticks = np.round(np.arange(POSITION_MIN, POSITION_MAX + step / 2, step), 4)
     xs, ys = np.meshgrid(ticks, ticks)
     return go.Scatter(
-        x=xs.ravel(), y=ys.ravel(), mode="markers", name=CLICK_GRID_NAME,
+        x=xs.ravel(),
+        y=ys.ravel(),
+        mode="markers",
+        name=CLICK_GRID_NAME,
         marker={"size": 4, "opacity": 0, "color": "#000000"},
-        selected={"marker": {"opacity": 0}}, unselected={"marker": {"opacity": 0}},
-        hoverinfo="none", hovertemplate=None, showlegend=False,
+        selected={"marker": {"opacity": 0}},
+        unselected={"marker": {"opacity": 0}},
+        hoverinfo="none",
+        hovertemplate=None,
+        showlegend=False,
     )
 
 
@@ -422,12 +512,19 @@ def partnership_map(
         if p not in order:
             order.append(p)
     shown = actual.loc[actual["perspective"].isin(order)]
-    label_at = dict(zip(
-        shown["perspective"],
-        label_positions(shown[xs], shown[ys], [short_label(p, 18) for p in shown["perspective"]],
-                        px_per_unit=(height - 150) / 11.2, font_size=font_size - 2),
-        strict=True,
-    ))
+    label_at = dict(
+        zip(
+            shown["perspective"],
+            label_positions(
+                shown[xs],
+                shown[ys],
+                [short_label(p, 18) for p in shown["perspective"]],
+                px_per_unit=(height - 150) / 11.2,
+                font_size=font_size - 2,
+            ),
+            strict=True,
+        )
+    )
     for i, perspective in enumerate(order):
         colour, symbol = style_for(i)
         now = actual.loc[actual["perspective"].eq(perspective)].assign(name=name)
@@ -435,40 +532,90 @@ def partnership_map(
         label = plotly_text(perspective)
         if len(now):
             custom, template = _hover(now, x_axis, y_axis)
-            fig.add_trace(go.Scatter(
-                x=now[xs].to_numpy(), y=now[ys].to_numpy(), mode="markers+text",
-                name=label, legendgroup=label, text=[short_label(perspective, 18)],
-                textposition=label_at.get(perspective, "top center"),
-                textfont={"size": font_size - 2, "color": "#374151"},
-                marker={"color": colour, "symbol": symbol, "size": 16, "line": {"width": 1.5, "color": "white"}},
-                customdata=custom, hovertemplate=template,
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=now[xs].to_numpy(),
+                    y=now[ys].to_numpy(),
+                    mode="markers+text",
+                    name=label,
+                    legendgroup=label,
+                    text=[short_label(perspective, 18)],
+                    textposition=label_at.get(perspective, "top center"),
+                    textfont={"size": font_size - 2, "color": "#374151"},
+                    marker={
+                        "color": colour,
+                        "symbol": symbol,
+                        "size": 16,
+                        "line": {"width": 1.5, "color": "white"},
+                    },
+                    customdata=custom,
+                    hovertemplate=template,
+                )
+            )
         if len(goal):
             custom, template = _hover(goal, x_axis, y_axis)
-            fig.add_trace(go.Scatter(
-                x=goal[xs].to_numpy(), y=goal[ys].to_numpy(), mode="markers",
-                name=f"{label} target", legendgroup=label, showlegend=False,
-                marker={"color": colour, "symbol": "star", "size": 20,
-                        "line": {"width": 2, "color": colour}, "opacity": 0.9},
-                customdata=custom, hovertemplate=template.replace("<b>%{customdata[1]}</b>", "<b>Target: %{customdata[1]}</b>"),
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=goal[xs].to_numpy(),
+                    y=goal[ys].to_numpy(),
+                    mode="markers",
+                    name=f"{label} target",
+                    legendgroup=label,
+                    showlegend=False,
+                    marker={
+                        "color": colour,
+                        "symbol": "star",
+                        "size": 20,
+                        "line": {"width": 2, "color": colour},
+                        "opacity": 0.9,
+                    },
+                    customdata=custom,
+                    hovertemplate=template.replace(
+                        "<b>%{customdata[1]}</b>", "<b>Target: %{customdata[1]}</b>"
+                    ),
+                )
+            )
     if len(target):
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name="target", hoverinfo="skip",
-            marker={"symbol": "star", "size": 14, "color": "#9AA4B2"},
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="target",
+                hoverinfo="skip",
+                marker={"symbol": "star", "size": 14, "color": "#9AA4B2"},
+            )
+        )
     if preview is not None and xs in preview and ys in preview:
-        fig.add_trace(go.Scatter(
-            x=[preview[xs]], y=[preview[ys]], mode="markers+text", name=plotly_text(preview_label),
-            text=[plotly_text(preview_label)], textposition="bottom center",
-            textfont={"size": font_size - 1, "color": "#B42318"},
-            marker={"symbol": "circle-open-dot", "size": 24, "color": "#B42318", "line": {"width": 3}},
-            hovertemplate=f"{plotly_text(preview_label)}<br>%{{meta[0]}}: %{{x:+.2f}}<br>%{{meta[1]}}: %{{y:+.2f}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[preview[xs]],
+                y=[preview[ys]],
+                mode="markers+text",
+                name=plotly_text(preview_label),
+                text=[plotly_text(preview_label)],
+                textposition="bottom center",
+                textfont={"size": font_size - 1, "color": "#B42318"},
+                marker={
+                    "symbol": "circle-open-dot",
+                    "size": 24,
+                    "color": "#B42318",
+                    "line": {"width": 3},
+                },
+                hovertemplate=(
+                    f"{plotly_text(preview_label)}<br>%{{meta[0]}}: %{{x:+.2f}}"
+                    "<br>%{meta[1]}: %{y:+.2f}<extra></extra>"
+                ),
+            )
+        )
     if not len(actual) and not len(target) and preview is None:
         fig.add_annotation(
-            x=0, y=2.5, text=f"No placement on these two axes yet for {plotly_text(name)}",
-            showarrow=False, font={"size": font_size + 2, "color": "#6B7280"}, name="empty",
+            x=0,
+            y=2.5,
+            text=f"No placement on these two axes yet for {plotly_text(name)}",
+            showarrow=False,
+            font={"size": font_size + 2, "color": "#6B7280"},
+            name="empty",
         )
     return fig
 

@@ -15,7 +15,6 @@ import contextlib
 import csv
 import ctypes
 import io
-import mmap
 import os
 import re
 import tempfile
@@ -30,9 +29,8 @@ from filelock import FileLock
 
 try:
     import pyarrow as pa
-    import pyarrow.compute as pc
 except ImportError:  # pragma: no cover - Streamlit and pandas' str dtype bring it
-    pa = pc = None
+    pa = None
 
 from plotting.model import (
     AXES_COLUMNS,
@@ -45,6 +43,7 @@ from plotting.model import (
     Problem,
 )
 from plotting.validation import (
+    _first_bytes,
     validate_axes,
     validate_partnerships,
     validate_placements,
@@ -170,7 +169,7 @@ def _physical_rows(text: str, n: int) -> np.ndarray:
     """
     if "\n\n" not in text.replace("\r\n", "\n") and '"' not in text:
         return np.arange(2, n + 2)
-    if _no_blank_records(text):  # nothing to skip, so records are rows 2, 3, 4…
+    if n and _no_blank_records(text):  # nothing to skip, so records are rows 2, 3, 4…
         return np.arange(2, n + 2)
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader, None)
@@ -193,43 +192,29 @@ def _no_blank_records(text: str) -> bool:
         body = body.replace("\r\n", "\n")
         if "\r" in body:
             return False
-    return not (
-        "\x00" in body
-        or body.startswith(("\n", '""'))
-        or "\n\n" in body
-        or '\n""' in body
-    )
-
-
-def _is_utf8(data: bytes | mmap.mmap) -> bool:
-    """Whether the bytes are valid UTF-8, checked without building a str (Arrow's check)."""
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
-    try:
-        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
+    return not ("\x00" in body or body.startswith(("\n", '""')) or "\n\n" in body or '\n""' in body)
 
 
 _BLANK_FIRST_LINE = re.compile(rb"[ \t]*(?:\r|\n|$)")
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+#: Bytes read from each end of a file to check its first line and its last line ends.
+_EDGE = 4096
 
 
-def _trailing_blank_lines(data: mmap.mmap) -> int | None:
-    """How many blank lines end the file (None: too many to bother)."""
-    end = len(data)
-    while end > 0 and data[end - 1] in (10, 13):
-        end -= 1
-        if len(data) - end > 1000:
-            return None
-    return max(len(_LINE_END.findall(data[end:])) - 1, 0)
+def _trailing_blank_lines(tail: bytes) -> int | None:
+    """How many blank lines end a file, from its last bytes (None: too many to tell)."""
+    body = tail.rstrip(b"\r\n")
+    if not body:
+        return None
+    return max(len(_LINE_END.findall(tail, len(body))) - 1, 0)
 
 
 def _read_fast(path: Path, numeric: Collection[str] = ()) -> pd.DataFrame | None:
     """The file's cells, parsed in one pass, or None when it takes the precise path.
 
-    Returns what `read_raw` returns for a large, clean file: valid UTF-8, a clean
-    header, no blank line but at the end, parsed without error. It is read by path, so
+    Returns what `read_raw` returns for a large, clean file: one byte-order mark at
+    most, a clean header, no blank line but at the end, parsed without error (pandas
+    decodes every cell as strict UTF-8, so bad bytes raise). It is read by path, so
     pandas parses it on all cores. Columns named in `numeric` come back as float
     (NaN = blank) when every cell is a finite number or blank; pandas converts them
     directly instead of as text. Any doubt gives None, and the caller reads the file
@@ -242,17 +227,15 @@ def _read_fast(path: Path, numeric: Collection[str] = ()) -> pd.DataFrame | None
             before = os.fstat(fh.fileno())
             if before.st_size < FAST_READ_MIN_BYTES:
                 return None
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                start = 3 if data[:3] == codecs.BOM_UTF8 else 0
-                if data[start : start + 3] == codecs.BOM_UTF8:
-                    return None  # two byte-order marks
-                if _BLANK_FIRST_LINE.match(data, start) or data.find(b"\x00") >= 0:
-                    return None
-                if not _is_utf8(data):
-                    return None
-                blank_tail = _trailing_blank_lines(data)
-    except (OSError, ValueError):
+            head = fh.read(_EDGE)
+            fh.seek(max(before.st_size - _EDGE, 0))
+            tail = fh.read()
+    except OSError:
         return None
+    start = 3 if head.startswith(codecs.BOM_UTF8) else 0
+    if head.startswith(codecs.BOM_UTF8, start) or _BLANK_FIRST_LINE.match(head, start):
+        return None  # two byte-order marks, or blank lines before the header
+    blank_tail = _trailing_blank_lines(tail)
     if blank_tail is None:
         return None
     number = set(numeric)
@@ -278,37 +261,41 @@ def _read_fast(path: Path, numeric: Collection[str] = ()) -> pd.DataFrame | None
         return None  # replaced while reading
     header_problems: list[Problem] = []
     _check_header(frame, path.name, header_problems)
-    if header_problems or not len(frame.columns):
-        return None
+    if header_problems or not len(frame.columns) or len(frame) <= blank_tail:
+        return None  # a bad header, or no rows (which the precise path numbers its own way)
     for col in frame.columns:
         if col in number:
+            if frame[col].dtype != np.float64:
+                return None
             values = frame[col].to_numpy()
             # Infinities are "not a number", and "-0" may parse as 0 the precise way.
-            if (
-                frame[col].dtype != np.float64
-                or np.isinf(values).any()
-                or (np.signbit(values) & (values == 0)).any()
-            ):
+            zeros = values == 0
+            if np.isinf(values).any() or (zeros.any() and np.signbit(values[zeros]).any()):
                 return None
         elif frame[col].dtype != _TEXT_CELLS:
             return None
-    # A blank line, or one of spaces, or '""', gives a row with a blank first cell. Only
-    # the blank lines at the end may do so: those are dropped as the plain reader does.
-    first = frame.iloc[:, 0]
-    if first.dtype == np.float64:
-        blank = np.isnan(first.to_numpy())
-    else:
-        cells = first.array.__arrow_array__()  # the Arrow data, no copy
-        blank = pc.or_(pc.equal(pc.utf8_length(cells), 0), pc.utf8_is_space(cells))
-        blank = np.asarray(pc.fill_null(blank, True))
+    # Blank lines (empty, or spaces and tabs only) and '""' lines give rows whose first
+    # cell is empty or starts with a space or tab. Only the blank lines at the end may:
+    # those are dropped, as the plain reader skips them.
+    suspect = _starts_blank(frame.iloc[:, 0])
     n = len(frame) - blank_tail
-    if blank.sum() != blank_tail or (blank_tail and not blank[n:].all()):
+    if suspect.sum() != blank_tail or (blank_tail and not suspect[n:].all()):
         return None
     if blank_tail:
         frame = frame.iloc[:n]
     frame = frame.astype({c: "str" for c in frame.columns if c not in number})
     frame["_row"] = np.arange(2, len(frame) + 2)
     return frame
+
+
+def _starts_blank(cells: pd.Series) -> np.ndarray:
+    """Whether each cell is empty (or NaN) or starts with a space or a tab."""
+    if cells.dtype == np.float64:
+        return np.isnan(cells.to_numpy())
+    first = _first_bytes(cells)
+    if first is None:  # missing values are not expected: take the precise path
+        return np.ones(len(cells), dtype=bool)
+    return (first == 0) | (first == 0x20) | (first == 0x09)
 
 
 def load_dataset(folder: Path | str) -> Dataset:
@@ -348,7 +335,7 @@ def load_dataset(folder: Path | str) -> Dataset:
 
 
 #: Above this many placement cells, freed parser memory is handed back after loading.
-_TRIM_CELLS = 1_000_000
+_TRIM_CELLS = 5_000_000
 
 
 def _give_back_freed_memory() -> None:
@@ -476,9 +463,7 @@ def _append_record(path: Path, record: Mapping[str, str], default_columns: tuple
     atomic_write_bytes(path, data, keep_prefix_of=path)
 
 
-def placement_record(
-    placement: Mapping[str, object], axis_ids: list[str]
-) -> dict[str, str]:
+def placement_record(placement: Mapping[str, object], axis_ids: list[str]) -> dict[str, str]:
     """The CSV cells of one placement, from a mapping of Python values."""
     date = placement.get("date", "")
     if hasattr(date, "strftime"):
@@ -523,10 +508,17 @@ def append_placement(
         missing = [a for a in axis_ids if record.get(a) and a not in header_cols]
         for a in missing:
             problems.append(
-                Problem(PLACEMENTS_FILE, 1, a, "the file has no column for this axis; add it to the header")
+                Problem(
+                    PLACEMENTS_FILE,
+                    1,
+                    a,
+                    "the file has no column for this axis; add it to the header",
+                )
             )
         if record.get("spread") and "spread" not in header_cols:
-            problems.append(Problem(PLACEMENTS_FILE, 1, "spread", "the file has no 'spread' column"))
+            problems.append(
+                Problem(PLACEMENTS_FILE, 1, "spread", "the file has no 'spread' column")
+            )
         if problems:
             raise DataError(problems)
         written = {c: record.get(c, "") for c in header_cols}
@@ -608,9 +600,7 @@ def add_partnership(
         problems = [p for p in problems[before:] if p.row == row_number]
         extra = sorted(set(record) - set(header))
         if [k for k in extra if record[k]]:
-            problems.append(
-                Problem(PARTNERSHIPS_FILE, 1, extra[0], "the file has no such column")
-            )
+            problems.append(Problem(PARTNERSHIPS_FILE, 1, extra[0], "the file has no such column"))
         if problems:
             raise DataError(problems)
         _append_record(path, record, tuple(header))
@@ -627,7 +617,9 @@ def add_partnership(
 def write_frame(path: Path, frame: pd.DataFrame, columns: list[str] | None = None) -> None:
     """Write a whole CSV file atomically (used for new datasets and rewrites)."""
     cols = columns or [c for c in frame.columns if c != "_row"]
-    rows = [cols] + [["" if v is None else str(v) for v in rec] for rec in frame[cols].itertuples(index=False)]
+    rows = [cols] + [
+        ["" if v is None else str(v) for v in rec] for rec in frame[cols].itertuples(index=False)
+    ]
     atomic_write_bytes(path, _encode_rows(rows, "\n"))
 
 
@@ -642,9 +634,14 @@ def new_dataset(folder: Path | str, axes_rows: list[Mapping[str, str]]) -> None:
         axis_ids = [r["axis_id"] for r in axes_rows]
         atomic_write_bytes(
             folder / AXES_FILE,
-            _encode_rows([list(AXES_COLUMNS)] + [[r.get(c, "") for c in AXES_COLUMNS] for r in axes_rows], "\n"),
+            _encode_rows(
+                [list(AXES_COLUMNS)] + [[r.get(c, "") for c in AXES_COLUMNS] for r in axes_rows],
+                "\n",
+            ),
         )
-        atomic_write_bytes(folder / PARTNERSHIPS_FILE, _encode_rows([list(PARTNERSHIP_COLUMNS)], "\n"))
+        atomic_write_bytes(
+            folder / PARTNERSHIPS_FILE, _encode_rows([list(PARTNERSHIP_COLUMNS)], "\n")
+        )
         atomic_write_bytes(
             folder / PLACEMENTS_FILE,
             _encode_rows([[*PLACEMENT_KEY, *axis_ids, "spread", "note"]], "\n"),

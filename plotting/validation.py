@@ -101,11 +101,45 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 
 def _arrow_text(series: pd.Series) -> pa.ChunkedArray | None:
-    """The Arrow strings behind a str column (no copy), or None for other columns."""
+    """The Arrow strings behind a text column (no copy), or None for other columns."""
     dtype = series.dtype
-    if pa is None or not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+    if pa is None:  # pragma: no cover
         return None
-    return series.array.__arrow_array__()
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return series.array.__arrow_array__()
+    if isinstance(dtype, pd.ArrowDtype) and pa.types.is_large_string(dtype.pyarrow_dtype):
+        return series.array.__arrow_array__()
+    return None
+
+
+def _blank_perspectives(persp: pd.Series) -> np.ndarray:
+    """Which perspectives are blank (nothing but spaces)."""
+    first = _first_bytes(persp)
+    if first is not None and ((first > 0x20) & (first < 0x7F)).all():
+        return np.zeros(len(persp), dtype=bool)  # each starts with a visible ASCII character
+    codes, distinct = _distinct(persp)
+    return distinct.str.strip().eq("").to_numpy()[codes]
+
+
+def _first_bytes(series: pd.Series) -> np.ndarray | None:
+    """The first UTF-8 byte of each cell (0 for an empty one), from the Arrow buffers.
+
+    None for a column that is not Arrow text or that has missing values.
+    """
+    chunks = _arrow_text(series)
+    if chunks is None or chunks.null_count:
+        return None
+    out = [np.zeros(0, dtype=np.uint8)]
+    for chunk in chunks.chunks:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if len(chunk) else None
+        if data is None or not len(data):
+            out.append(np.zeros(len(chunk), dtype=np.uint8))
+            continue
+        first = data[np.minimum(offsets[:-1], len(data) - 1)]
+        out.append(np.where(offsets[1:] > offsets[:-1], first, 0).astype(np.uint8))
+    return np.concatenate(out)
 
 
 def _isin(series: pd.Series, values: Iterable[object]) -> np.ndarray:
@@ -308,9 +342,8 @@ def validate_placements(
         partnership_ids: the known partnerships, or None to skip that check.
     """
     axis_ids = [a.axis_id for a in axes]
-    empty = _empty_placements(axis_ids)
     if not check_columns(problems, PLACEMENTS_FILE, raw, PLACEMENT_KEY):
-        return empty
+        return _empty_placements(axis_ids)
     for col in raw.columns:
         if col not in PLACEMENT_RESERVED and col not in axis_ids and col != "_row":
             hint = ", ".join(axis_ids) if axis_ids else "none defined in axes.csv"
@@ -333,12 +366,12 @@ def validate_placements(
                 "no axis columns; add at least one column named after an axis id",
             )
         )
-        return empty
+        return _empty_placements(axis_ids)
     rows = _row_numbers(raw)
     n = len(raw)
     valid = np.ones(n, dtype=bool)
 
-    ids = raw["partnership_id"]
+    ids, persp, kind = raw["partnership_id"], raw["perspective"], raw["kind"]
     if partnership_ids is not None:
         unknown = ~_isin(ids, partnership_ids)
         if unknown.any():
@@ -359,9 +392,7 @@ def validate_placements(
     dates, ok = _check_dates(problems, PLACEMENTS_FILE, raw["date"], rows, "date", required=True)
     valid &= ok
 
-    persp = raw["perspective"]
-    codes, distinct = _distinct(persp)
-    blank_p = distinct.str.strip().eq("").to_numpy()[codes]
+    blank_p = _blank_perspectives(persp)
     if blank_p.any():
         _report(
             problems,
@@ -373,7 +404,6 @@ def validate_placements(
         )
         valid &= ~blank_p
 
-    kind = raw["kind"]
     bad_kind = ~_isin(kind, KINDS)
     if bad_kind.any():
         _report(
@@ -432,7 +462,8 @@ def validate_placements(
             "spread": keep(spread),
             "note": keep(raw["note"]) if "note" in raw.columns else "",
             "_row": keep(rows),
-        }
+        },
+        copy=False,  # fresh arrays, or the raw frame's, which is thrown away
     )
     for col in ("partnership_id", "perspective", "kind", "note"):
         out[col] = out[col].astype("str")

@@ -35,9 +35,7 @@ def test_import_then_undo(page: Page, server: Server, tmp_path: Path) -> None:
     path.write_bytes(EURO)
     main(page).locator('input[type="file"]').set_input_files(str(path))
     wait_ready(page)
-    expect(
-        main(page).get_by_text("semicolon-separated", exact=False)
-    ).to_be_visible()
+    expect(main(page).get_by_text("semicolon-separated", exact=False)).to_be_visible()
     button = main(page).get_by_role(
         "button", name="Import: 0 new partnership(s), 0 changed, 1 new placement(s)"
     )

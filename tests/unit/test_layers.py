@@ -21,7 +21,9 @@ def test_plotting_never_imports_streamlit_or_the_app() -> None:
                 names = [node.module]
             for name in names:
                 top = name.split(".")[0]
-                assert top not in {"streamlit", "ui", "app_pages", "pages"}, f"{path.name} imports {name}"
+                assert top not in {"streamlit", "ui", "app_pages", "pages"}, (
+                    f"{path.name} imports {name}"
+                )
 
 
 def test_public_names_exist_and_are_listed() -> None:

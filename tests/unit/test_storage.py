@@ -158,7 +158,7 @@ def _writer(folder: str, who: int, n: int) -> None:
 
 
 def test_concurrent_writers_keep_every_row(tiny: Path) -> None:
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("fork")  # spawn would re-run __main__, which AppTest replaces
     procs = [ctx.Process(target=_writer, args=(str(tiny), w, 15)) for w in range(4)]
     for p in procs:
         p.start()
