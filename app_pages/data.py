@@ -1,6 +1,7 @@
 """Data: import spreadsheets, edit the tables, see the history and undo, export."""
 
 import hashlib
+from functools import partial
 
 import streamlit as st
 
@@ -20,6 +21,15 @@ st.caption(
 state.show_problems(ds.problems)
 if flash := st.session_state.pop("data_flash", None):
     st.success(flash, icon=":material/check_circle:")
+
+
+def _dataset_zip(folder) -> bytes:
+    return spreadsheets.to_zip_of_csv(spreadsheets.dataset_frames(folder))
+
+
+def _dataset_xlsx(folder) -> bytes:
+    frames = spreadsheets.dataset_frames(folder)
+    return spreadsheets.to_xlsx_bytes({n.removesuffix(".csv"): f for n, f in frames.items()})
 
 
 def problems_table(problems: list[pp.Problem]) -> None:
@@ -360,11 +370,10 @@ with tab_export:
         "with =, +, -, @ is prefixed with an apostrophe so it can never run as a formula. "
         "The Portfolio page exports the filtered view."
     )
-    frames = spreadsheets.dataset_frames(folder)
     c1, c2 = st.columns(2)
     c1.download_button(
         "Dataset as CSV files (.zip)",
-        spreadsheets.to_zip_of_csv(frames),
+        partial(_dataset_zip, folder),  # made on click, not on every rerun
         file_name="plotting-partnerships.zip",
         mime="application/zip",
         icon=":material/folder_zip:",
@@ -372,7 +381,7 @@ with tab_export:
     )
     c2.download_button(
         "Dataset as Excel (.xlsx)",
-        spreadsheets.to_xlsx_bytes({n.removesuffix(".csv"): f for n, f in frames.items()}),
+        partial(_dataset_xlsx, folder),
         file_name="plotting-partnerships.xlsx",
         icon=":material/table:",
         key="exp_xlsx",

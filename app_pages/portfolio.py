@@ -1,6 +1,7 @@
 """Portfolio: many partnerships on one map, filtered and coloured, with a table."""
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -125,7 +126,7 @@ else:
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button(
         "This view as CSV",
-        spreadsheets.to_csv_bytes(shown),
+        partial(spreadsheets.to_csv_bytes, shown),  # made on click, not on every rerun
         file_name="portfolio-view.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -133,7 +134,7 @@ else:
     )
     c2.download_button(
         "This view as Excel",
-        spreadsheets.to_xlsx_bytes({"Portfolio": shown}),
+        partial(spreadsheets.to_xlsx_bytes, {"Portfolio": shown}),
         file_name="portfolio-view.xlsx",
         icon=":material/table:",
         key="pf_xlsx",

@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ except ImportError:  # pragma: no cover - Streamlit and pandas' str dtype bring 
     pa = pc = None
 
 ALL = "All perspectives"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -169,9 +171,10 @@ def _joined_by_name(
     shared = (set(placements.columns) & set(info.columns)) - {"partnership_id"}
     if shared or not ids.is_unique or not len(positions):
         return None
-    rows = ids.get_indexer(placements["partnership_id"].take(positions))
-    name_rank = _folded_ranks(*pd.factorize(info["name"], use_na_sentinel=False))
-    perspective_rank = _folded_ranks(*_codes(placements["perspective"]))
+    codes, distinct = _codes(placements["partnership_id"])
+    rows = ids.get_indexer(distinct)[codes[positions]]  # each point's row in `info`
+    name_rank = _folded_ranks(info["name"])
+    perspective_rank = _folded_ranks(placements["perspective"])
     if (rows < 0).any() or name_rank is None or perspective_rank is None:
         return None
     order = np.lexsort((perspective_rank[positions], name_rank[rows]))
@@ -184,41 +187,52 @@ def _joined_by_name(
     )
 
 
-def _folded_ranks(codes: np.ndarray, distinct: pd.Index) -> np.ndarray | None:
-    """Each row's rank among the distinct values case-folded (None: not plain text)."""
-    if distinct.dtype != "str" or distinct.isna().any():
-        return None
-    rank, _ = pd.factorize(pd.Series(distinct, dtype="str").str.casefold(), sort=True)
-    return rank[codes]
+def _folded_ranks(column: pd.Series) -> np.ndarray | None:
+    """Each cell's rank among the column's values case-folded (None: not plain text)."""
+
+    def ranks() -> np.ndarray | None:
+        codes, distinct = _codes(column)
+        if distinct.dtype != "str" or distinct.isna().any():
+            return None
+        rank, _ = pd.factorize(pd.Series(distinct, dtype="str").str.casefold(), sort=True)
+        return rank[codes]
+
+    return _kept(column, "folded ranks", ranks)
 
 
-#: Codes of text columns seen lately, by the identity of their (immutable) Arrow data.
-_CODES: OrderedDict[int, tuple[weakref.ref, np.ndarray, pd.Index]] = OrderedDict()
-_CODES_KEPT = 8
-_CODES_LOCK = threading.Lock()
+#: Results worked out from text columns lately, by the identity of their Arrow data.
+_KEPT: OrderedDict[tuple[int, str], tuple[weakref.ref, object]] = OrderedDict()
+_KEPT_MOST = 16
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(column: pd.Series, what: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept for the column's Arrow data (which never changes).
+
+    Every rerun asks again about the same dataset's partnership ids, perspectives and
+    names: the answers are kept, keyed by the data's identity and checked through a
+    weak reference (so that a reused identity cannot match), the latest 16.
+    """
+    arrow = _arrow_text(column)
+    if arrow is None:
+        return compute()
+    key = (id(arrow), what)
+    with _KEPT_LOCK:
+        hit = _KEPT.get(key)
+        if hit is not None and hit[0]() is arrow:
+            _KEPT.move_to_end(key)
+            return hit[1]  # type: ignore[return-value]
+    value = compute()
+    with _KEPT_LOCK:
+        _KEPT[key] = (weakref.ref(arrow), value)
+        while len(_KEPT) > _KEPT_MOST:
+            _KEPT.popitem(last=False)
+    return value
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """(codes, distinct values) of a column: `distinct[codes]` is the column (NaN too).
-
-    Every rerun asks again for the same dataset's partnership ids and perspectives.
-    Arrow data never changes, so their codes are kept, keyed by that data's identity
-    and checked through a weak reference (so that a reused identity cannot match).
-    """
-    arrow = _arrow_text(column)
-    if arrow is not None:
-        with _CODES_LOCK:
-            hit = _CODES.get(id(arrow))
-            if hit is not None and hit[0]() is arrow:
-                _CODES.move_to_end(id(arrow))
-                return hit[1], hit[2]
-    codes, distinct = pd.factorize(column, use_na_sentinel=False)
-    if arrow is not None:
-        with _CODES_LOCK:
-            _CODES[id(arrow)] = (weakref.ref(arrow), codes, distinct)
-            while len(_CODES) > _CODES_KEPT:
-                _CODES.popitem(last=False)
-    return codes, distinct
+    """(codes, distinct values) of a column: `distinct[codes]` is the column (NaN too)."""
+    return _kept(column, "codes", lambda: pd.factorize(column, use_na_sentinel=False))
 
 
 def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:

@@ -322,7 +322,8 @@ def validate_partnerships(raw: pd.DataFrame, problems: list[Problem]) -> pd.Data
             problems, PARTNERSHIPS_FILE, raw["started"], rows, "started", required=False
         )
         valid &= ok
-    out = raw.loc[valid].reset_index(drop=True)
+    # All valid (the usual case): a shallow copy, which copy-on-write keeps apart.
+    out = (raw.copy(deep=False) if valid.all() else raw.loc[valid]).reset_index(drop=True)
     out["_row"] = rows[valid]
     return out
 
