@@ -17,7 +17,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -244,24 +245,39 @@ class Rerun:
 
     def __call__(self) -> float:
         """Change the filter (not timed) and time the rerun."""
-        os.environ.update(self.env)
         widget = self.at.multiselect(key=self.key)
         widget.set_value([] if self.selected else [self.value])
         self.selected = not self.selected
-        seconds = clock(self.at.run)
+        with environ(self.env):
+            seconds = clock(self.at.run)
         if self.at.exception:
             raise RuntimeError([e.value for e in self.at.exception])
         return seconds
 
 
+@contextmanager
+def environ(env: dict[str, str]) -> Iterator[None]:
+    """Environment variables set for a while (the apps read their data folder from it)."""
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _apptest(script: Path, env: dict[str, str], page: str | None = None) -> object:
     from streamlit.testing.v1 import AppTest
 
-    os.environ.update(env)
     at = AppTest.from_file(str(script), default_timeout=600)
-    at.run()
-    if page:
-        at.switch_page(page).run()
+    with environ(env):
+        at.run()
+        if page:
+            at.switch_page(page).run()
     if at.exception:
         raise RuntimeError([e.value for e in at.exception])
     return at

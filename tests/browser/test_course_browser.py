@@ -52,7 +52,9 @@ def annotations(page: Page, key: str, name: str) -> list[dict]:
 
 def choose(page: Page, key: str, option: str) -> None:
     """Pick an option in the Streamlit selectbox with this widget key."""
-    page.locator(f".st-key-{key} [role=combobox]").click()
+    box = page.locator(f".st-key-{key} [role=combobox]")
+    box.click()
+    box.fill(option[:20])  # filter first: long option lists render only what is in view
     page.get_by_role("option", name=option, exact=True).click()
     wait_ready(page)
 

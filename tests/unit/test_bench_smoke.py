@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -41,11 +42,13 @@ def test_benchmark_runs_end_to_end_without_a_browser(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     out = tmp_path / "results.json"
+    environment = dict(os.environ)
     code = run.main(
         ["--sizes", "20", "--repeats", "1", "--no-browser", "--json", str(out),
          "--data-dir", str(tmp_path / "data")]
     )  # fmt: skip
     assert code == 0
+    assert dict(os.environ) == environment  # PLOTTING_DATA_DIR was set only for a while
     printed = capsys.readouterr().out
     assert "Load and validate (in-process)" in printed and "Peak memory" in printed
     results = json.loads(out.read_text())
