@@ -17,11 +17,7 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "la
 
 ds = state.dataset()
 st.title("Compare")
-pair = state.axis_pair(ds)
-if pair is None:
-    st.error("The map needs at least two valid axes in axes.csv.")
-    st.stop()
-x_axis, y_axis = pair
+x_axis, y_axis = state.require_axis_pair(ds)
 xs, ys = x_axis.axis_id, y_axis.axis_id
 parts = ds.partnerships
 

@@ -32,11 +32,7 @@ if facts["first_date"] is not None:
 
 state.show_problems(ds.problems, expanded=True)
 
-pair = state.axis_pair(ds)
-if pair is None:
-    st.info("Add at least two axes to axes.csv to draw the map.")
-    st.stop()
-x_axis, y_axis = pair
+x_axis, y_axis = state.require_axis_pair(ds)
 points = pp.analysis.consensus_points(ds, x_axis.axis_id, y_axis.axis_id)
 color_by = "sector" if "sector" in ds.categorical_columns else None
 st.subheader("The portfolio at a glance")

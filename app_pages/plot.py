@@ -30,12 +30,7 @@ def na_key(axis_id: str) -> str:
 
 ds = state.dataset()
 st.title("Plot a partnership")
-pair = state.axis_pair(ds)
-if pair is None:
-    st.error("The map needs at least two valid axes in axes.csv.")
-    state.show_problems(ds.problems, expanded=True)
-    st.stop()
-x_axis, y_axis = pair
+x_axis, y_axis = state.require_axis_pair(ds)
 
 # ---- the partnership --------------------------------------------------------------
 share.restore_plot(ds)  # partnership and perspective from a shared link, on the first visit

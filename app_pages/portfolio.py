@@ -13,11 +13,7 @@ from ui.exports import export_buttons
 
 ds = state.dataset()
 st.title("Portfolio")
-pair = state.axis_pair(ds)
-if pair is None:
-    st.error("The map needs at least two valid axes in axes.csv.")
-    st.stop()
-x_axis, y_axis = pair
+x_axis, y_axis = state.require_axis_pair(ds)
 parts = ds.partnerships
 
 # ---- filters -------------------------------------------------------------------------

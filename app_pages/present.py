@@ -36,12 +36,7 @@ def column_key(col: str) -> str:
 
 
 ds = state.dataset()
-pair = state.axis_pair(ds)
-if pair is None:
-    st.title("Present")
-    st.error("The map needs at least two valid axes in axes.csv.")
-    st.stop()
-x_axis, y_axis = pair
+x_axis, y_axis = state.require_axis_pair(ds)
 ids = ds.partnerships["partnership_id"].tolist()
 names = dict(zip(ids, ds.partnerships["name"], strict=True))
 columns = [c for c in share.FILTER_COLUMNS if c in ds.partnerships.columns]

@@ -88,6 +88,15 @@ def axis_pair(ds: pp.Dataset) -> tuple[Axis, Axis] | None:
     return ds.axis(x), ds.axis(y)
 
 
+def require_axis_pair(ds: pp.Dataset) -> tuple[Axis, Axis]:
+    """The chosen (x, y) axes; without two valid axes, say so and stop the page."""
+    pair = axis_pair(ds)
+    if pair is None:
+        st.error("The map needs at least two valid axes in axes.csv: see the problems on Overview.")
+        st.stop()
+    return pair
+
+
 def problems_frame(problems: list[pp.Problem]) -> pd.DataFrame:
     """Problems as a table (shown with st.dataframe, so text stays text)."""
     return pd.DataFrame(

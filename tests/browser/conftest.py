@@ -4,20 +4,16 @@ on these machines)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bench import server as bench_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -54,12 +50,6 @@ def browser_context_args() -> dict:
     return {"viewport": {"width": 1440, "height": 1800}, "device_scale_factor": 1}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A running app: its URL and the data folder it serves."""
@@ -71,52 +61,11 @@ class Server:
 
 def start_server(data: Path, log: Path) -> Server:
     """Start `streamlit run app.py` on `data` and wait until it answers."""
-    port = _free_port()
-    env = {**os.environ, "PLOTTING_DATA_DIR": str(data)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return Server(url, data, proc)
-        except OSError:
-            time.sleep(0.2)
-    stop_server(proc)
-    raise RuntimeError("streamlit did not answer within 60 s")
+    srv = bench_server.start(ROOT / "app.py", {"PLOTTING_DATA_DIR": str(data)}, log)
+    return Server(srv.url, data, srv.process)
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    """End the server's whole process group."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+stop_server = bench_server.stop
 
 
 @pytest.fixture(scope="module")
