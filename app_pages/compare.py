@@ -25,7 +25,7 @@ with st.container(border=True):
     cols = st.columns(3)
     chosen_filters: dict[str, list[str]] = {}
     for col, box in zip(("sector", "country", "arrangement"), cols, strict=True):
-        values = sorted({v for v in parts[col] if v}, key=str.casefold) if col in parts else []
+        values = pp.analysis.choices(parts[col]) if col in parts else []
         chosen_filters[col] = box.multiselect(
             col.capitalize(), values, key=f"cmp_{col}", placeholder="All"
         )

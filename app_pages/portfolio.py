@@ -22,7 +22,7 @@ with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     chosen: dict[str, list[str]] = {}
     for col, box in (("sector", c1), ("country", c2), ("arrangement", c3)):
-        values = sorted({v for v in parts[col] if v}, key=str.casefold)
+        values = pp.analysis.choices(parts[col])
         chosen[col] = box.multiselect(col.capitalize(), values, key=f"pf_{col}", placeholder="All")
     perspectives = [pp.ALL, *ds.perspectives]
     perspective = c4.selectbox("Perspective", perspectives, key="pf_perspective")
@@ -104,20 +104,44 @@ labels = {
 }
 
 
-def show(frame: pd.DataFrame) -> None:
-    out = frame[[c for c in table_cols if c in frame.columns]].copy()
-    out["date"] = out["date"].dt.date
-    st.dataframe(out.rename(columns=labels), hide_index=True, width="stretch")
+#: Rows shown per page of a table: enough to scan, few enough to send on every rerun.
+PAGE_ROWS = 1_000
+
+
+def show(frame: pd.DataFrame, key: str) -> None:
+    """The rows as a table, a page of PAGE_ROWS at a time (the downloads hold them all)."""
+    pages = max((len(frame) - 1) // PAGE_ROWS + 1, 1)
+    if st.session_state.get(f"{key}_page", 1) > pages:  # the filters left fewer pages
+        st.session_state[f"{key}_page"] = pages
+    if pages > 1:
+        c1, c2 = st.columns([1, 4], vertical_alignment="center")
+        page = c1.number_input(
+            "Page", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page"
+        )
+        first = (int(page) - 1) * PAGE_ROWS
+        c2.caption(
+            f"Rows {first + 1:,}–{min(first + PAGE_ROWS, len(frame)):,} of {len(frame):,}, "
+            "in the order of the chart's names. Download the view for every row, or narrow "
+            "the filters or select on the map."
+        )
+        frame = frame.iloc[first : first + PAGE_ROWS]
+    out = frame[[c for c in table_cols if c in frame.columns]].rename(columns=labels)
+    st.dataframe(
+        out,
+        hide_index=True,
+        width="stretch",
+        column_config={"date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")},
+    )
 
 
 if len(selected):
     st.subheader(f"Selected: {len(selected)} placement(s)")
-    show(selected)
+    show(selected, "pf_selected")
 st.subheader("What the map shows")
 if points.empty:
     st.info("No placements match these filters. Widen the period or clear a filter.")
 else:
-    show(points)
+    show(points, "pf_table")
     shown = points[[c for c in table_cols if c in points.columns]].rename(columns=labels)
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button(

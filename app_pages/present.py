@@ -446,7 +446,7 @@ def setting_up() -> None:
         )
         with st.expander("Which placements the portfolio map shows"):
             for col in columns:
-                values = sorted({v for v in ds.partnerships[col] if v}, key=str.casefold)
+                values = pp.analysis.choices(ds.partnerships[col])
                 st.multiselect(
                     col.capitalize(), values, key=column_key(col), placeholder="All", **KEEP
                 )

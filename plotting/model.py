@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -128,9 +129,9 @@ class Dataset:
         standard = [p for p in STANDARD_PERSPECTIVES if p in used]
         return standard + sorted(used - set(standard), key=str.casefold)
 
-    @property
+    @cached_property
     def categorical_columns(self) -> list[str]:
-        """Partnership columns worth filtering or colouring by (few distinct values)."""
+        """Partnership columns worth filtering or colouring by (few distinct values; kept)."""
         skip = {"partnership_id", "name", "partners", "description", "started"}
         out = []
         for col in self.partnerships.columns:

@@ -162,7 +162,7 @@ def read_filters(params: Params, ds: pp.Dataset, reading: Reading) -> Reading:
     parts = ds.partnerships
     for col in FILTER_COLUMNS:
         if col in parts.columns:
-            options = sorted({v for v in parts[col] if v}, key=str.casefold)
+            options = pp.analysis.choices(parts[col])
             chosen = read_choices(params, col, options, col, reading)
             if chosen or _all(params, col):
                 reading.values[col] = chosen

@@ -183,3 +183,26 @@ def test_html_in_user_text_is_shown_as_text(app, tmp_path: Path) -> None:
     assert payload not in dumped and "&lt;img src=x onerror=alert(1)&gt;" in dumped
     for md in at.markdown:
         assert payload not in md.value
+
+
+def test_portfolio_table_pages_a_large_portfolio(app, tmp_path: Path) -> None:
+    """Over PAGE_ROWS rows, the table shows one page at a time; the chart shows all."""
+    from bench.data import make_dataset
+
+    data = make_dataset(tmp_path / "big", 500)  # 3 perspectives: 1,500 points
+    at = app(data.folder, "app_pages/portfolio.py")
+    points = sum(len(decode(t["x"])) for t in chart_spec(at)["data"] if t["name"] != "balance")
+    assert points == 1_500
+    first = at.dataframe[-1].value
+    assert len(first) == 1_000
+    assert "Rows 1–1,000 of 1,500" in " ".join(c.value for c in at.caption)
+    at.number_input(key="pf_table_page").set_value(2).run()
+    second = at.dataframe[-1].value
+    assert len(second) == 500
+    rows = [set(zip(t["Partnership"], t["perspective"], strict=True)) for t in (first, second)]
+    assert rows[0].isdisjoint(rows[1]) and len(rows[0] | rows[1]) == 1_500
+    # A narrower filter leaves one page: the page control goes, the rows all show.
+    sector = sorted(set(first["sector"]))[0]
+    at.multiselect(key="pf_sector").select(sector).run()
+    assert not at.number_input and len(at.dataframe[-1].value) < 1_000
+    assert set(at.dataframe[-1].value["sector"]) == {sector}

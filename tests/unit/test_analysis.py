@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -102,6 +103,50 @@ def test_selected_rows_maps_customdata_back(ds: pp.Dataset) -> None:
     points = pp.portfolio_points(ds, X, Y)
     sel = [{"customdata": ["2", "x"]}, {"customdata": ["0"]}, {"x": 1}, {"customdata": ["99"]}]
     assert selected_rows(points, sel).index.tolist() == [2, 0]
+    # The portfolio map's customdata is the bare index label (0 included).
+    sel = [{"customdata": 1}, {"customdata": 0}, {"customdata": 1}, {"customdata": None}]
+    assert selected_rows(points, sel).index.tolist() == [1, 0]
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {"sector": ["Water supply"]},
+        {"sector": ["Sanitation"], "country": ["Kenya", "Peru"]},
+        {"country": ["Nowhere"]},
+        {"sector": []},
+        {"unknown column": ["x"]},
+    ],
+)
+def test_column_filters_pick_the_same_rows_as_filtering_first(
+    ds: pp.Dataset, columns: dict
+) -> None:
+    """Column filters pick rows from the kept unfiltered rows: same as filtering first."""
+    flt = pp.PortfolioFilter(columns=columns, perspective=pp.ALL)
+    picked = pp.portfolio_points(ds, X, Y, flt)
+    narrowed = dataclasses.replace(
+        ds, partnerships=pp.analysis.filter_partnerships(ds.partnerships, columns)
+    )
+    expected = pp.portfolio_points(narrowed, X, Y, pp.PortfolioFilter(perspective=pp.ALL))
+    pd.testing.assert_frame_equal(picked, expected)
+
+
+def test_kept_portfolio_rows_are_not_changed_by_callers(ds: pp.Dataset) -> None:
+    first = pp.portfolio_points(ds, X, Y)
+    before = first.copy()
+    first.loc[0, "name"] = "changed"
+    first["extra"] = 1
+    pd.testing.assert_frame_equal(pp.portfolio_points(ds, X, Y), before)
+
+
+def test_choices_are_distinct_non_blank_and_sorted_regardless_of_case(ds: pp.Dataset) -> None:
+    column = pd.Series(["b", "", "A", "b", "a", "C"], dtype="str")
+    assert pp.analysis.choices(column) == ["A", "a", "b", "C"]
+    assert pp.analysis.choices(ds.partnerships["sector"]) == [
+        "Sanitation",
+        "WASH in schools",
+        "Water supply",
+    ]
 
 
 @pytest.mark.parametrize(

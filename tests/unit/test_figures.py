@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
+import plotly.io
 import pytest
 
 import plotting as pp
 from plotting.figures import (
     CLICK_GRID_NAME,
+    COMPACT_HOVER_POINTS,
     RANGE,
     WEBGL_THRESHOLD,
     label_positions,
@@ -78,8 +82,13 @@ def test_portfolio_map_one_trace_per_group_with_coordinates(ds: pp.Dataset) -> N
     assert list(water.x) == [-1.0, -1.5] and list(water.y) == [2.0, -1.0]  # private, public
     assert water.marker.symbol != groups[0].marker.symbol
     assert water.marker.color != groups[0].marker.color
-    assert list(water.text) == ["Alpha Water Alliance", "Alpha Water Alliance"]
-    assert "%{customdata[1]}" in water.hovertemplate and "%{meta[0]}" in water.hovertemplate
+    assert list(water.text) == ["Alpha Water Alliance", "Alpha Water Alliance"]  # labels
+    # Hover: the full name first, then partners, perspective, kind, date; the axes by
+    # name (meta) and position (template); customdata is each row's index label.
+    assert water.hovertext[0].startswith("<b>Alpha Water Alliance</b><br>Partners: ")
+    assert "Perspective: private · actual · " in water.hovertext[0]
+    assert "%{hovertext}" in water.hovertemplate and "%{meta[0]}" in water.hovertemplate
+    assert list(water.customdata) == points.index[points["sector"] == "Water supply"].tolist()
 
 
 def test_portfolio_hover_escapes_user_text(tiny: Path) -> None:
@@ -104,7 +113,47 @@ def test_portfolio_map_uses_webgl_for_many_points(ds: pp.Dataset) -> None:
     )
     fig = pp.portfolio_map(many, X, Y)
     assert isinstance(fig.data[-1], go.Scattergl)
-    assert fig.data[-1].text is None
+    # No labels drawn: `text` holds the names for the hover only.
+    assert fig.data[-1].mode == "markers" and fig.data[-1].text[0] == "Alpha Water Alliance"
+
+
+def _many(points: pd.DataFrame, n: int) -> pd.DataFrame:
+    """`points` repeated to at least n rows, notes included."""
+    return points.loc[np.repeat(points.index, n // len(points) + 1)].reset_index(drop=True)
+
+
+def test_portfolio_hover_is_compact_at_scale(ds: pp.Dataset) -> None:
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    small = pp.portfolio_map(_many(points, 100), X, Y)
+    large_points = _many(points, COMPACT_HOVER_POINTS)
+    large = pp.portfolio_map(large_points, X, Y)
+    (full,), (compact,) = small.data[1:], large.data[1:]
+    assert "Partners: " in full.hovertext[0] and "Perspective: " in full.hovertext[0]
+    # Compact: perspective and date only (the kind when mixed); markup in the template.
+    row = large_points.iloc[0]
+    assert compact.hovertext[0] == f"{row['perspective']} · {row['date']:%Y-%m-%d}"
+    assert "<" not in "".join(compact.hovertext) and "Perspective: %{hovertext}" in (
+        compact.hovertemplate
+    )
+    # What Streamlit sends: well under 100 bytes a point (nested customdata was ~190).
+    sent = len(plotly.io.to_json(large.to_dict(), validate=False))
+    assert sent / len(large_points) < 100
+
+
+def test_portfolio_hover_shows_kind_when_mixed(ds: pp.Dataset) -> None:
+    points = _many(pp.portfolio_points(ds, X.axis_id, Y.axis_id), COMPACT_HOVER_POINTS)
+    points.loc[points.index[-1], "kind"] = "target"
+    hover = pp.portfolio_map(points, X, Y).data[1].hovertext
+    assert " · actual · " in hover[0] and " · target · " in hover[-1]
+
+
+@pytest.mark.parametrize("n", [2, 100, COMPACT_HOVER_POINTS + 1])
+def test_portfolio_map_is_valid_plotly(ds: pp.Dataset, n: int) -> None:
+    """The map is built without plotly's validation: validating it changes nothing."""
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    fig = pp.portfolio_map(_many(points, n).iloc[:n], X, Y, color_by="sector")
+    validated = go.Figure(fig.to_dict())  # raises on any invalid property
+    assert json.loads(validated.to_json()) == json.loads(fig.to_json())
 
 
 def test_portfolio_map_empty_says_so(ds: pp.Dataset) -> None:
