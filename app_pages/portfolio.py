@@ -27,9 +27,7 @@ with st.container(border=True):
     perspectives = [pp.ALL, *ds.perspectives]
     perspective = c4.selectbox("Perspective", perspectives, key="pf_perspective")
     c5, c6, c7 = st.columns([2, 1, 1])
-    dates = ds.placements["date"]
-    first = dates.min().date() if len(dates) else dt.date.today()
-    last = dates.max().date() if len(dates) else dt.date.today()
+    first, last = (d.date() for d in ds.period) if ds.period else (dt.date.today(),) * 2
     period = c5.date_input(
         "Placements dated",
         value=(first, last),

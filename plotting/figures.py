@@ -9,12 +9,16 @@ Plotly only through `plotly_text` (escaped), and hover templates refer to it thr
 from __future__ import annotations
 
 import copy
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -433,8 +437,54 @@ def _portfolio_hover(points: pd.DataFrame, *, full: bool) -> tuple[np.ndarray, n
     return as_numpy[0], as_numpy[1]
 
 
+#: Hover texts of recent maps, by the identity of the point columns' data (see below).
+_HOVER_KEPT: OrderedDict[tuple, tuple[list[weakref.ref], tuple[np.ndarray, np.ndarray]]] = (
+    OrderedDict()
+)
+_HOVER_KEPT_MOST = 4
+_HOVER_KEPT_LOCK = threading.Lock()
+_HOVER_COLUMNS = ("name", "perspective", "kind", "note", "partners")
+
+
+def _kept_hover(points: pd.DataFrame, *, full: bool) -> tuple[np.ndarray, np.ndarray]:
+    """`_portfolio_hover`, kept for points whose columns hold the very same data.
+
+    `portfolio_points` hands out the same column data for an unfiltered portfolio on
+    every rerun (pandas shares it between copies, and copies it when it changes), so a
+    rerun that changes the colouring, the axes or the page, or clears a filter, finds
+    its 30,000 hover texts here instead of building them again. The key is the
+    identity of each text column's Arrow data (checked through weak references, so a
+    reused identity cannot match) and of the dates' buffer.
+    """
+    texts = [_arrow_data(points[c]) for c in _HOVER_COLUMNS if c in points.columns]
+    if not texts or any(t is None for t in texts) or "date" not in points.columns:
+        return _portfolio_hover(points, full=full)
+    dates = points["date"].to_numpy()
+    key = (full, len(points), tuple(id(t) for t in texts), dates.__array_interface__["data"][0])
+    with _HOVER_KEPT_LOCK:
+        hit = _HOVER_KEPT.get(key)
+        if hit is not None and all(ref() is t for ref, t in zip(hit[0], texts, strict=True)):
+            _HOVER_KEPT.move_to_end(key)
+            return hit[1]
+    value = _portfolio_hover(points, full=full)
+    with _HOVER_KEPT_LOCK:
+        _HOVER_KEPT[key] = ([weakref.ref(t) for t in texts], value)
+        while len(_HOVER_KEPT) > _HOVER_KEPT_MOST:
+            _HOVER_KEPT.popitem(last=False)
+    return value
+
+
+def _arrow_data(column: pd.Series) -> pa.ChunkedArray | None:
+    """The Arrow data behind a text column (no copy), or None for other columns."""
+    dtype = column.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return None
+    data = column.array.__arrow_array__()
+    return data if isinstance(data, pa.ChunkedArray) else None
+
+
 #: Above this many points, the portfolio map's hover is compact (see _portfolio_hover).
-COMPACT_HOVER_POINTS = 5_000
+COMPACT_HOVER_POINTS = WEBGL_THRESHOLD
 
 #: The portfolio map's hover: name (from `text`, or in `hovertext` when `text` holds
 #: the short labels), the rest, then the position on each axis.
@@ -506,7 +556,7 @@ def portfolio_map(
         )
     # Hover text for all rows at once, then each group's rows by position.
     full = len(points) <= COMPACT_HOVER_POINTS
-    names, rest = _portfolio_hover(points, full=full)
+    names, rest = _kept_hover(points, full=full)
     if labels:  # `text` holds the short labels: the full name goes first in hovertext
         rest = ("<b>" + names + "</b><br>" + rest).view(_Texts)
     index = np.asarray(points.index, dtype=np.int64)
@@ -561,6 +611,10 @@ def _map_parts(
     """The validated layout and balance marker of `tension_map`, as dicts (kept)."""
     as_dict = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size).to_dict()
     layout = {k: v for k, v in as_dict["layout"].items() if v != {}}  # as validation drops
+    # The map sets every style it uses, so plotly's default template (7 kB, copied and
+    # walked on every rerun) changes nothing: on screen Streamlit's theme replaces it,
+    # and exported images are the same pixels (tests/unit/test_export.py checks).
+    layout["template"] = pio.templates["none"].to_plotly_json()
     return layout, as_dict["data"][0]
 
 

@@ -122,12 +122,20 @@ class Dataset:
         hit = self.partnerships.loc[self.partnerships["partnership_id"] == partnership_id, "name"]
         return str(hit.iloc[0]) if len(hit) else partnership_id
 
-    @property
+    @cached_property
     def perspectives(self) -> list[str]:
-        """Perspectives used in the placements: standard ones first, then the rest by name."""
+        """Perspectives used in the placements: standard ones first, then the rest (kept)."""
         used = set(self.placements["perspective"].unique()) if len(self.placements) else set()
         standard = [p for p in STANDARD_PERSPECTIVES if p in used]
         return standard + sorted(used - set(standard), key=str.casefold)
+
+    @cached_property
+    def period(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The first and last placement dates (None without placements; kept)."""
+        dates = self.placements["date"]
+        if not len(dates) or dates.isna().all():
+            return None
+        return dates.min(), dates.max()
 
     @cached_property
     def categorical_columns(self) -> list[str]:

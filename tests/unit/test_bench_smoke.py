@@ -41,6 +41,8 @@ def test_interleave_takes_turns_and_skips_warmup() -> None:
 def test_benchmark_runs_end_to_end_without_a_browser(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
+    import streamlit  # noqa: F401  (its first import sets MPLBACKEND, which is not ours)
+
     out = tmp_path / "results.json"
     environment = dict(os.environ)
     code = run.main(

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -72,6 +73,20 @@ def test_png_has_the_chosen_size_and_scale(export_browser, portfolio, size, pixe
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert export.image_dimensions(png) == pixels
     assert len(png) > 30_000, "a drawn map, not an empty canvas"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("many", [False, True])
+def test_portfolio_map_needs_no_plotly_template(export_browser, sample, many) -> None:
+    """The map leaves plotly's default template out: the image is the same pixels."""
+    points = pp.portfolio_points(sample, DP, RI)
+    if many:  # WebGL traces and the compact hover
+        points = points.loc[np.repeat(points.index, 20)].reset_index(drop=True)
+    fig = pp.portfolio_map(points, sample.axis(DP), sample.axis(RI), color_by="sector")
+    assert fig.to_dict()["layout"]["template"] == {"data": {"scatter": [{"type": "scatter"}]}}
+    templated = go.Figure(fig).update_layout(template="plotly")
+    size = export.ImageSize(900, 700, 1.0)
+    assert export.to_image(fig, "png", size) == export.to_image(templated, "png", size)
 
 
 @pytest.mark.slow

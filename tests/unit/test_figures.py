@@ -212,3 +212,15 @@ def test_label_positions_separate_neighbours() -> None:
     where = label_positions([0, 0, 3], [0, 0.2, 3], ["Alpha", "Beta", "Gamma"])
     assert where[0] != where[1]
     assert where[2] == "top center"
+
+
+def test_hover_texts_are_kept_for_the_same_data_only(ds: pp.Dataset) -> None:
+    """An unfiltered portfolio's hover texts are reused; changed data gets new ones."""
+    first = pp.portfolio_map(pp.portfolio_points(ds, X.axis_id, Y.axis_id), X, Y)
+    again = pp.portfolio_map(pp.portfolio_points(ds, X.axis_id, Y.axis_id), X, Y)
+    assert list(again.data[1].hovertext) == list(first.data[1].hovertext)
+    changed = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    changed.loc[changed.index[0], "name"] = "Renamed <b>"
+    changed.loc[changed.index[0], "perspective"] = "donor"
+    hover = pp.portfolio_map(changed, X, Y).data[1].hovertext[0]
+    assert hover.startswith("<b>Renamed &lt;b&gt;</b>") and "Perspective: donor" in hover
