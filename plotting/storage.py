@@ -2,9 +2,12 @@
 
 The CSV files are the source of truth and people also edit them in spreadsheets, so:
 every read reports problems instead of failing, and every write holds a lock on the
-folder and replaces the file atomically (a temporary file, flushed to disk, renamed over
-the old one), so a crash never leaves a half-written file and concurrent writers never
-lose each other's rows. Appends copy the existing bytes unchanged, so rows written by a
+folder, so concurrent writers never lose each other's rows. Rewrites replace the file
+atomically (a temporary file, flushed to disk, renamed over the old one). Saving one
+row appends it in place, in time independent of the file's size, behind an undo
+journal flushed first: a writer killed mid-append leaves the journal, and the next
+writer (or reader) cuts the torn row off. Either way a crash never leaves a
+half-written file, and the existing bytes are never rewritten, so rows written by a
 spreadsheet keep their exact form.
 """
 
@@ -18,6 +21,8 @@ import io
 import os
 import re
 import tempfile
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 try:
     import pyarrow as pa
@@ -240,16 +245,7 @@ def _read_fast(path: Path, numeric: Collection[str] = ()) -> pd.DataFrame | None
         return None
     number = set(numeric)
     try:
-        # Blank lines are kept as rows (then checked below), so that rows are records.
-        frame = pd.read_csv(
-            path,
-            dtype=defaultdict(lambda: _TEXT_CELLS, dict.fromkeys(number, "float64")),
-            keep_default_na=False,
-            na_values={c: [""] for c in number},
-            na_filter=bool(number),
-            skip_blank_lines=False,
-            encoding="utf-8",
-        )
+        frame = _parse(path, number)
         after = path.stat()
     except Exception:  # any parser complaint: the precise path words it
         return None
@@ -263,16 +259,21 @@ def _read_fast(path: Path, numeric: Collection[str] = ()) -> pd.DataFrame | None
     _check_header(frame, path.name, header_problems)
     if header_problems or not len(frame.columns) or len(frame) <= blank_tail:
         return None  # a bad header, or no rows (which the precise path numbers its own way)
-    for col in frame.columns:
+    for col, dtype in frame.dtypes.items():
         if col in number:
-            if frame[col].dtype != np.float64:
+            if dtype != np.float64:
                 return None
             values = frame[col].to_numpy()
-            # Infinities are "not a number", and "-0" may parse as 0 the precise way.
-            zeros = values == 0
-            if np.isinf(values).any() or (zeros.any() and np.signbit(values[zeros]).any()):
+            # Infinities are "not a number" (fmin and fmax skip NaN, so they find any),
+            # and "-0" may parse as 0 the precise way (-0.0 is the float whose bits
+            # are those of the smallest int64).
+            if len(values) and (
+                np.isinf(np.fmin.reduce(values))
+                or np.isinf(np.fmax.reduce(values))
+                or (values.view(np.int64) == np.iinfo(np.int64).min).any()
+            ):
                 return None
-        elif frame[col].dtype != _TEXT_CELLS:
+        elif dtype != _STR and dtype != _TEXT_CELLS:
             return None
     # Blank lines (empty, or spaces and tabs only) and '""' lines give rows whose first
     # cell is empty or starts with a space or tab. Only the blank lines at the end may:
@@ -283,9 +284,44 @@ def _read_fast(path: Path, numeric: Collection[str] = ()) -> pd.DataFrame | None
         return None
     if blank_tail:
         frame = frame.iloc[:n]
-    frame = frame.astype({c: "str" for c in frame.columns if c not in number})
-    frame["_row"] = np.arange(2, len(frame) + 2)
-    return frame
+    # Text read explicitly gets pandas' str dtype around the same Arrow strings, wrapped
+    # directly: `astype` spends milliseconds on bookkeeping for that.
+    columns = {
+        col: frame[col].to_numpy() if col in number else _str_array(frame[col])
+        for col in frame.columns
+    }
+    columns["_row"] = np.arange(2, n + 2)
+    return pd.DataFrame(columns, copy=False)
+
+
+def _parse(path: Path, number: set[str]) -> pd.DataFrame:
+    """Parse for `_read_fast`: Arrow text, and floats (NaN = blank) in `number`.
+
+    Blank lines are kept as rows (`_read_fast` checks them), so that rows are records.
+    (Leaving text to pandas' inference was measured no faster, and would need a
+    process-wide warnings filter for mixed columns; asking for pandas' str directly is
+    about twice as slow as either.)
+    """
+    return pd.read_csv(
+        path,
+        dtype=defaultdict(lambda: _TEXT_CELLS, dict.fromkeys(number, "float64")),
+        keep_default_na=False,
+        na_values={c: [""] for c in number},
+        na_filter=bool(number),
+        skip_blank_lines=False,
+        encoding="utf-8",
+    )
+
+
+#: pandas' str dtype (Arrow strings, NaN for missing), which text cells are read into.
+_STR = pd.StringDtype("pyarrow", na_value=np.nan) if pa is not None else None
+
+
+def _str_array(cells: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """Text cells (str, or Arrow large_string) as pandas' str array, without a copy."""
+    if cells.dtype == _STR:
+        return cells.array
+    return pd.arrays.ArrowStringArray(cells.array.__arrow_array__(), dtype=_STR)
 
 
 def _starts_blank(cells: pd.Series) -> np.ndarray:
@@ -299,8 +335,12 @@ def _starts_blank(cells: pd.Series) -> np.ndarray:
 
 
 def load_dataset(folder: Path | str) -> Dataset:
-    """Load and validate a dataset folder; problems are collected, never raised."""
+    """Load and validate a dataset folder; problems are collected, never raised.
+
+    A save that a killed writer left torn is undone first (when no writer is busy).
+    """
     folder = Path(folder)
+    recover_interrupted_appends(folder)
     problems: list[Problem] = []
     raw_axes = read_raw(folder / AXES_FILE, problems)
     axes = validate_axes(raw_axes, problems) if raw_axes is not None else []
@@ -394,21 +434,13 @@ def _encode_rows(rows: list[list[str]], newline: str) -> bytes:
     return "".join(out).encode("utf-8")
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, keep_prefix_of: Path | None = None) -> None:
-    """Replace `path` with `data`: temp file in the same folder, fsync, rename.
-
-    With `keep_prefix_of`, the new file is that file's bytes followed by `data`
-    (an append that never exposes a half-written file).
-    """
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`: temp file in the same folder, fsync, rename."""
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            if keep_prefix_of is not None:
-                with keep_prefix_of.open("rb") as src:
-                    while chunk := src.read(1 << 22):
-                        out.write(chunk)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
@@ -441,13 +473,172 @@ def _fsync_dir(folder: Path) -> None:
 def folder_lock(folder: Path) -> Iterator[None]:
     """Hold the lock every writer to this dataset folder holds.
 
-    Writers create temporary files only while holding it, so any temporary file found
-    once it is acquired was left by a writer that was killed: it is removed.
+    Writers create temporary files and append journals only while holding it, so any
+    found once it is acquired was left by a writer that was killed: temporary files are
+    removed, and an interrupted append is undone (`_recover_append`).
     """
-    with FileLock(str(Path(folder) / LOCK_NAME), timeout=LOCK_TIMEOUT_S):
-        for leftover in Path(folder).glob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
+    folder = Path(folder)
+    with FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT_S):
+        _clean_up_killed_writers(folder)
         yield
+
+
+def recover_interrupted_appends(folder: Path | str) -> bool:
+    """Undo an append left unfinished by a killed writer, if the folder is not locked.
+
+    For readers, before reading: when no append journal is there (the usual case) this
+    costs three `stat` calls. When one is, the lock is tried once, without waiting: if
+    it is held, a live writer may be appending and will clean up after itself or the
+    next writer will. Returns whether anything was recovered.
+    """
+    folder = Path(folder)
+    if not any((folder / _journal_name(name)).exists() for name in _APPENDED_FILES):
+        return False
+    try:
+        with FileLock(str(folder / LOCK_NAME), blocking=False):
+            return _clean_up_killed_writers(folder)
+    except (Timeout, OSError):  # busy, or a folder this process may not write to
+        return False
+
+
+#: The files `_append_bytes` appends to (each may have a journal).
+_APPENDED_FILES = (AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE)
+_JOURNAL_SUFFIX = ".journal"
+_JOURNAL_TAG = b"plotting-append-journal-1"
+
+
+def _journal_name(name: str) -> str:
+    """The name of the undo journal of an append to file `name` (a hidden file beside it)."""
+    return f".{name}{_JOURNAL_SUFFIX}"
+
+
+def _clean_up_killed_writers(folder: Path) -> bool:
+    """Remove temporary files and undo unfinished appends (call with the lock held).
+
+    Returns whether there was anything to clean up.
+    """
+    journals = {_journal_name(name): name for name in _APPENDED_FILES}
+    with os.scandir(folder) as entries:
+        names = [e.name for e in entries if e.name.startswith(".")]
+    found = False
+    for name in names:
+        if name in journals:
+            _recover_append(folder / name, folder / journals[name])
+            found = True
+        elif name.endswith(".tmp") and len(name) >= 5:  # what glob(".*.tmp") matches
+            (folder / name).unlink(missing_ok=True)
+            found = True
+    return found
+
+
+def _write_fully(fd: int, data: bytes) -> None:
+    """Write all of `data` (one call, unless the system writes less)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _append_bytes(path: Path, data: bytes) -> None:
+    """Append `data` to an existing file in place, so that a crash can be undone.
+
+    Call with the folder lock held. Copying the file to a temporary one would cost time
+    in proportion to its size; instead an undo journal is written beside the file and
+    flushed to disk first: the file's size and inode before the append, and the bytes
+    to append. The bytes then go in with one write and are flushed, and the journal is
+    removed. A writer killed in between leaves the journal behind, and the next holder
+    of the lock cuts the file back to its old size unless the append is whole
+    (`_recover_append`).
+
+    Removing the journal need not be flushed: a journal that outlives a power cut
+    describes an append that is whole on disk, which recovery keeps (and a rewrite of
+    the file flushes the folder, and so the removal, before it counts as done).
+    """
+    journal = path.with_name(_journal_name(path.name))
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        before = os.fstat(fd)
+        _write_journal(journal, before.st_size, before.st_ino, data)
+        try:
+            _write_fully(fd, data)
+            os.fsync(fd)
+        except BaseException:
+            # Undo at once; should that fail too, the journal is left for the next writer.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, before.st_size)
+                os.fsync(fd)
+                journal.unlink()
+            raise
+        journal.unlink()
+    finally:
+        os.close(fd)
+
+
+def _write_journal(journal: Path, size: int, inode: int, data: bytes) -> None:
+    """Write an append's undo journal and flush it, and its folder entry, to disk."""
+    fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        _write_fully(fd, b"%s %d %d %d\n%s" % (_JOURNAL_TAG, size, inode, len(data), data))
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        journal.unlink(missing_ok=True)  # the append has not started
+        raise
+    os.close(fd)
+    _fsync_dir(journal.parent)
+
+
+def _read_journal(journal: Path) -> tuple[int, int, bytes] | None:
+    """(size before, inode, bytes appended) from a journal; None if it is incomplete.
+
+    An incomplete journal was being written when its writer was killed, so the append
+    it was for had not started.
+    """
+    try:
+        content = journal.read_bytes()
+    except FileNotFoundError:
+        return None
+    head, _, data = content.partition(b"\n")
+    fields = head.split(b" ")
+    if len(fields) != 4 or fields[0] != _JOURNAL_TAG:
+        return None
+    try:
+        size, inode, length = (int(f) for f in fields[1:])
+    except ValueError:
+        return None
+    if length != len(data) or size < 0:
+        return None
+    return size, inode, data
+
+
+def _recover_append(journal: Path, path: Path) -> None:
+    """Undo the append a journal describes, unless it is whole (call with the lock held).
+
+    The file is cut back to its size before the append only when what follows that
+    size is a part of the bytes being appended, not all of them (a torn append) or
+    something else of no greater length (unflushed bytes after a power cut). A whole
+    append is kept (its writer may have reported it saved); a file that was replaced
+    (another inode), is no longer than before, or has grown beyond the append (someone
+    else wrote to it since), is left alone. Then the journal is removed.
+    """
+    entry = _read_journal(journal)
+    if entry is not None:
+        size, inode, data = entry
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except FileNotFoundError:
+            fd = None
+        if fd is not None:
+            try:
+                now = os.fstat(fd)
+                extra = now.st_size - size
+                if now.st_ino == inode and 0 < extra <= len(data):
+                    os.lseek(fd, size, os.SEEK_SET)
+                    if extra < len(data) or os.read(fd, extra + 1) != data:
+                        os.ftruncate(fd, size)
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+    journal.unlink(missing_ok=True)
 
 
 def _append_record(path: Path, record: Mapping[str, str], default_columns: tuple[str, ...]) -> None:
@@ -460,7 +651,7 @@ def _append_record(path: Path, record: Mapping[str, str], default_columns: tuple
     data = _encode_rows([[record.get(c, "") for c in header]], newline)
     if not ends_with_newline:
         data = newline.encode() + data
-    atomic_write_bytes(path, data, keep_prefix_of=path)
+    _append_bytes(path, data)
 
 
 def placement_record(placement: Mapping[str, object], axis_ids: list[str]) -> dict[str, str]:
@@ -502,9 +693,17 @@ def append_placement(
         raw = pd.DataFrame([record], dtype=str)
         header_cols = _header(path)[0] if path.exists() else list(record)
         raw = raw[[c for c in raw.columns if c in header_cols or c in PLACEMENT_KEY]]
-        row_number = _count_records(path) + 2
-        raw["_row"] = [row_number]
-        validate_placements(raw, problems, axes, partnership_ids)
+        # The row number is only needed for messages: found by reading the file if any.
+        raw["_row"] = [_PENDING_ROW]
+        # The one id to check, as a list: cheaper to match than every known id.
+        pid = record["partnership_id"]
+        validate_placements(raw, problems, axes, [pid] if pid in partnership_ids else [])
+        if problems:
+            row_number = _next_row(path)
+            problems = [
+                Problem(p.file, row_number, p.column, p.message) if p.row == _PENDING_ROW else p
+                for p in problems
+            ]
         missing = [a for a in axis_ids if record.get(a) and a not in header_cols]
         for a in missing:
             problems.append(
@@ -542,23 +741,83 @@ def _record_change(folder: Path, action: str, user: str, file: str, row: dict[st
     record(folder, new_change(action, user, [Op(file, None, row)]))
 
 
-def _reference_data(folder: Path) -> tuple[list, pd.Series]:
-    """The valid axes and partnership ids, without reading the (large) placements file."""
+#: The reference data of a few folders, kept while their axes and partnerships files are
+#: unchanged: {folder: (files' signatures, axes, partnership ids)}, least recently used first.
+_REFERENCE_CACHE: dict[str, tuple[tuple, list, frozenset[str]]] = {}
+_REFERENCE_CACHE_FOLDERS = 4
+_REFERENCE_CACHE_LOCK = threading.Lock()
+#: Files changed less than this long before they were read are read again next time:
+#: a change within the file system's clock step could keep their size and times.
+_RACY_NS = 1_000_000_000
+
+
+def _file_signature(path: Path) -> tuple[int, ...] | None:
+    """What changes whenever a file is written or replaced (None: no such file)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _reference_data(folder: Path) -> tuple[list, frozenset[str]]:
+    """The valid axes and partnership ids, without reading the (large) placements file.
+
+    Kept per folder and used again while axes.csv and partnerships.csv are unchanged:
+    same inode, size, modification and change times, checked on every call (a `stat`
+    of each). The change time cannot be set back, and files read within `_RACY_NS` of
+    their last change are not kept, so any later write shows.
+    """
+    key = os.path.abspath(folder)
+    files = (folder / AXES_FILE, folder / PARTNERSHIPS_FILE)
+    signature = tuple(_file_signature(p) for p in files)
+    with _REFERENCE_CACHE_LOCK:
+        cached = _REFERENCE_CACHE.pop(key, None)
+        if cached is not None and cached[0] == signature:
+            _REFERENCE_CACHE[key] = cached  # now the most recently used
+            return list(cached[1]), cached[2]
     problems: list[Problem] = []
-    raw_axes = read_raw(folder / AXES_FILE, problems)
+    raw_axes = read_raw(files[0], problems)
     axes = validate_axes(raw_axes, problems) if raw_axes is not None else []
-    raw_parts = read_raw(folder / PARTNERSHIPS_FILE, problems)
-    if raw_parts is None:
-        return axes, pd.Series([], dtype="str")
-    return axes, validate_partnerships(raw_parts, problems)["partnership_id"]
+    raw_parts = read_raw(files[1], problems)
+    ids = (
+        frozenset(validate_partnerships(raw_parts, problems)["partnership_id"])
+        if raw_parts is not None
+        else frozenset()
+    )
+    oldest = time.time_ns() - _RACY_NS
+    settled = all(s is None or max(s[3], s[4]) < oldest for s in signature)
+    if settled and signature == tuple(_file_signature(p) for p in files):
+        with _REFERENCE_CACHE_LOCK:
+            _REFERENCE_CACHE[key] = (signature, axes, ids)
+            while len(_REFERENCE_CACHE) > _REFERENCE_CACHE_FOLDERS:
+                del _REFERENCE_CACHE[next(iter(_REFERENCE_CACHE))]
+    return list(axes), ids
 
 
-def _count_records(path: Path) -> int:
-    """Number of data records in a CSV file (cheap upper bound used for messages)."""
-    if not path.exists():
-        return 0
-    with path.open("rb") as fh:
-        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1, 0)
+#: The row number validated placements get until a problem needs the real one.
+_PENDING_ROW = 0
+
+
+def _next_row(path: Path) -> int:
+    """The spreadsheet row of a record appended to `path` (the header is row 1).
+
+    Numbered as `load_dataset` numbers rows: by CSV records, blank ones included, so
+    that a cell with a line break counts once. Reads the whole file: for messages only.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 2
+    if not data:
+        return 2
+    if b'"' not in data:
+        return len(_LINE_END.findall(data)) + (not data.endswith((b"\n", b"\r"))) + 1
+    text = data.decode("utf-8-sig", errors="replace")
+    try:
+        return sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) + 1
+    except csv.Error:  # an unclosed quote, say: count lines
+        return data.count(b"\n") + (not data.endswith(b"\n")) + 1
 
 
 def partnership_record(partnership: Mapping[str, object]) -> dict[str, str]:

@@ -10,16 +10,24 @@ magnitude on a million placements and gave no better messages.
 
 Text checks run on each column's distinct values (a million placements hold a few
 thousand distinct dates and ids) and are mapped back to the rows, which gives the same
-result as checking every cell. Numeric columns may arrive already parsed as floats by
-the loader's fast path (NaN = blank): it parses them only when every cell is a finite
-number or blank, so such a column has nothing to report but ranges.
+result as checking every cell. Before that, the usual, valid data is recognised in
+place, from the Arrow buffers: dates of ten bytes read as digits, kinds compared as
+integers, ids and names checked byte by byte. Each shortcut gives what the general
+check gives, or gives up (`FAST_CHECKS` turns them off, for tests to compare). On a
+large file the text columns are checked on a second thread while the dates are read.
+Numeric columns may arrive already parsed as floats by the loader's fast path (NaN =
+blank): it parses them only when every cell is a finite number or blank, so such a
+column has nothing to report but ranges.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -53,6 +61,11 @@ DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 FIRST_DATA_ROW = 2
 #: Never list more than this many problems of one kind; a summary line says how many more.
 MAX_PROBLEMS_PER_CHECK = 200
+#: Whether checks may take their fast paths (shortcuts for the usual, valid data, which
+#: give None whenever in doubt). Tests turn this off to compare against the general way.
+FAST_CHECKS = True
+#: pandas' text dtype, which every text column of a validated frame has.
+_STR = pd.Series([], dtype="str").dtype
 
 
 def _short(value: str, limit: int = 40) -> str:
@@ -114,11 +127,99 @@ def _arrow_text(series: pd.Series) -> pa.ChunkedArray | None:
 
 def _blank_perspectives(persp: pd.Series) -> np.ndarray:
     """Which perspectives are blank (nothing but spaces)."""
-    first = _first_bytes(persp)
-    if first is not None and ((first > 0x20) & (first < 0x7F)).all():
-        return np.zeros(len(persp), dtype=bool)  # each starts with a visible ASCII character
+    if _start_visible(persp):
+        return np.zeros(len(persp), dtype=bool)
     codes, distinct = _distinct(persp)
     return distinct.str.strip().eq("").to_numpy()[codes]
+
+
+def _start_visible(series: pd.Series) -> bool:
+    """Whether every cell starts with a visible ASCII character, so none is blank.
+
+    False when some cell does not, or when it cannot be told cheaply.
+    """
+    first = _first_bytes(series) if FAST_CHECKS else None
+    return first is not None and bool(((first > 0x20) & (first < 0x7F)).all())
+
+
+#: Byte ranges (first, last), as a pattern's character classes: ASCII letters, digits…
+_Ranges = tuple[tuple[int, int], ...]
+_DIGITS: _Ranges = ((0x30, 0x39),)
+_LETTERS: _Ranges = ((0x41, 0x5A), (0x61, 0x7A))
+#: The bytes an id may start with, and the bytes it may hold (PARTNERSHIP_ID_RE, AXIS_ID_RE).
+_PARTNERSHIP_ID_BYTES = (
+    (*_DIGITS, *_LETTERS),
+    (*_DIGITS, *_LETTERS, (0x2D, 0x2E), (0x5F, 0x5F)),  # and - . _
+)
+_AXIS_ID_BYTES = ((*_DIGITS, (0x5F, 0x5F), (0x61, 0x7A)),) * 2  # digits, _ and a-z
+
+
+def _in_ranges(data: np.ndarray, ranges: _Ranges) -> bool:
+    """Whether every byte is in one of the ranges (a few vectorised comparisons)."""
+    ok = np.zeros(len(data), dtype=bool)
+    for first, last in ranges:
+        ok |= (data - np.uint8(first)) <= np.uint8(last - first)  # wraps below `first`
+    return bool(ok.all())
+
+
+def _all_match(series: pd.Series, byte_sets: tuple[_Ranges, _Ranges]) -> bool:
+    """Whether every cell matches an id pattern, read from the bytes.
+
+    That is: each is non-empty, starts with a byte of the first set and holds only
+    bytes of the second. False when some cell does not, or when it cannot be told
+    cheaply: the regular expression then finds which.
+    """
+    first_bytes, all_bytes = byte_sets
+    buffers = _text_buffers(series) if FAST_CHECKS else None
+    if buffers is None:
+        return False
+    for offsets, data in buffers:
+        starts = offsets[:-1]
+        if not len(starts):
+            continue
+        if not (offsets[1:] > starts).all():  # a blank cell
+            return False
+        if not _in_ranges(data[offsets[0] : offsets[-1]], all_bytes):
+            return False
+        if not _in_ranges(np.take(data, starts), first_bytes):
+            return False
+    return True
+
+
+def _no_duplicates(series: pd.Series) -> bool:
+    """Whether the cells are all different (False: some are not, or it cannot be told).
+
+    Cells in strictly increasing order (ids are often listed sorted) are all different,
+    which takes one comparison each instead of hashing them all.
+    """
+    chunks = _arrow_text(series) if FAST_CHECKS else None
+    if chunks is None:
+        return False
+    if len(chunks) > 1 and not chunks.null_count:
+        cells = chunks.combine_chunks()
+        if pc.all(pc.less(cells[:-1], cells[1:])).as_py():
+            return True
+    return len(pc.unique(chunks)) == len(chunks)
+
+
+def _text_buffers(series: pd.Series) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Each Arrow chunk's (offsets, bytes) of a text column, without copying.
+
+    Cell i of a chunk is `data[offsets[i]:offsets[i + 1]]`. None for a column that is
+    not Arrow text or that has missing values.
+    """
+    chunks = _arrow_text(series)
+    if chunks is None or chunks.null_count:
+        return None
+    offset_type = np.int64 if pa.types.is_large_string(chunks.type) else np.int32
+    out = []
+    for chunk in chunks.chunks:
+        _, offsets, data = chunk.buffers()
+        offsets = np.frombuffer(offsets, dtype=offset_type)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        out.append((offsets, data))
+    return out
 
 
 def _first_bytes(series: pd.Series) -> np.ndarray | None:
@@ -126,20 +227,58 @@ def _first_bytes(series: pd.Series) -> np.ndarray | None:
 
     None for a column that is not Arrow text or that has missing values.
     """
-    chunks = _arrow_text(series)
-    if chunks is None or chunks.null_count:
+    buffers = _text_buffers(series)
+    if buffers is None:
         return None
     out = [np.zeros(0, dtype=np.uint8)]
-    for chunk in chunks.chunks:
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
-        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8) if len(chunk) else None
-        if data is None or not len(data):
-            out.append(np.zeros(len(chunk), dtype=np.uint8))
+    for offsets, data in buffers:
+        starts = offsets[:-1]
+        if not len(data):
+            out.append(np.zeros(len(starts), dtype=np.uint8))
             continue
-        first = data[np.minimum(offsets[:-1], len(data) - 1)]
-        out.append(np.where(offsets[1:] > offsets[:-1], first, 0).astype(np.uint8))
-    return np.concatenate(out)
+        first = np.take(data, starts, mode="clip")  # clip: empty cells at the very end
+        empty = offsets[1:] == starts
+        if empty.any():
+            first[empty] = 0
+        out.append(first)
+    return np.concatenate(out) if len(out) > 2 else out[-1]
+
+
+def _fixed_width(
+    series: pd.Series, width: int, *, blank_ok: bool = False
+) -> list[tuple[np.ndarray, np.ndarray | None]] | None:
+    """Each Arrow chunk's cells as the rows of a byte matrix, when each is `width` long.
+
+    The matrices are views of the Arrow buffers. With `blank_ok`, empty cells are
+    allowed too: a chunk's matrix then holds its other cells, and a mask says which
+    cells they are (None when it has no empty cell). None when a cell has another
+    length, or the column is not Arrow text.
+    """
+    buffers = _text_buffers(series)
+    if buffers is None or width <= 0:
+        return None
+    out = []
+    for offsets, data in buffers:
+        lengths = np.diff(offsets)
+        full = lengths == width
+        if full.all():
+            filled = None
+        elif blank_ok and (full | (lengths == 0)).all():
+            filled = full
+        else:
+            return None
+        # Cells are stored back to back, so the non-empty ones fill this span.
+        out.append((data[offsets[0] : offsets[-1]].reshape(-1, width), filled))
+    return out
+
+
+def _uint_view(matrix: np.ndarray, at: int, size: int) -> np.ndarray:
+    """Bytes `at` to `at + size` of each row of a byte matrix, as little-endian integers."""
+    if not len(matrix):
+        return np.zeros(0, dtype=f"<u{size}")
+    return np.ndarray(
+        (len(matrix),), dtype=f"<u{size}", buffer=matrix, offset=at, strides=(matrix.shape[1],)
+    )
 
 
 def _isin(series: pd.Series, values: Iterable[object]) -> np.ndarray:
@@ -155,9 +294,98 @@ def _isin(series: pd.Series, values: Iterable[object]) -> np.ndarray:
         values = list(values)
         if chunks is None or not all(isinstance(v, str) for v in values):
             return series.isin(values).to_numpy()
+        found = _isin_same_length(series, values)
+        if found is not None:
+            return found
         value_set = pa.array(values, type=chunks.type)
+    runs = _runs(chunks)
+    if runs is not None:  # look up each run's value once
+        values_of_runs = pa.chunked_array([run.values for run in runs.chunks], type=chunks.type)
+        found = np.asarray(pc.fill_null(pc.is_in(values_of_runs, value_set=value_set), False))
+        lengths = [np.diff(run.run_ends.to_numpy(), prepend=0) for run in runs.chunks]
+        if found.all():
+            return np.ones(len(chunks), dtype=bool)
+        return np.repeat(found, np.concatenate(lengths))
     found = pc.is_in(chunks, value_set=value_set)
     return np.asarray(pc.fill_null(found, False), dtype=bool)
+
+
+#: Columns this long are looked up run by run when equal values tend to come together.
+RUNS_MIN_CELLS = 50_000
+_RUNS_SAMPLE = 4096
+
+
+def _runs(chunks: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """The column run-length encoded, when its first cells come in runs; else None.
+
+    Placements of one partnership tend to be listed together (a sheet sorted by
+    partnership, several perspectives placed at once): then looking up one value per
+    run beats looking up every cell. A sample decides, so that a column without runs
+    costs little more.
+    """
+    if not FAST_CHECKS or len(chunks) < RUNS_MIN_CELLS:
+        return None
+    sample = chunks.slice(0, _RUNS_SAMPLE).combine_chunks()
+    if len(pc.run_end_encode(sample).values) > len(sample) // 2:
+        return None
+    return pc.run_end_encode(chunks)
+
+
+def _isin_same_length(series: pd.Series, values: list[str]) -> np.ndarray | None:
+    """`_isin` for a few values of one length (such as the kinds), or None.
+
+    When every cell has that length in bytes, each is compared in place, as a few
+    integers, with each value: no hashing. None when a cell has another length.
+    """
+    if not FAST_CHECKS or not 0 < len(values) <= 4:
+        return None
+    encoded = {v.encode() for v in values}
+    width = len(next(iter(encoded)))
+    if not 0 < width <= 16 or any(len(v) != width for v in encoded):
+        return None
+    chunks = _fixed_width(series, width)
+    if chunks is None:
+        return None
+    pieces, at = [], 0  # (offset, size) of the integers that cover a cell
+    while at < width:
+        size = next(s for s in (8, 4, 2, 1) if s <= width - at)
+        pieces.append((at, size))
+        at += size
+    wanted = [[int.from_bytes(v[at : at + size], "little") for at, size in pieces] for v in encoded]
+    found = np.zeros(len(series), dtype=bool)
+    start = 0
+    for matrix, _ in chunks:
+        views = [_uint_view(matrix, at, size) for at, size in pieces]
+        here = found[start : start + len(matrix)]
+        for value in wanted:
+            same = views[0] == value[0]
+            for view, part in zip(views[1:], value[1:], strict=True):
+                same &= view == part
+            here |= same
+        start += len(matrix)
+    return found
+
+
+#: Below this many cells, work is not worth handing to another thread.
+BACKGROUND_MIN_CELLS = 100_000
+
+
+_T = TypeVar("_T")
+
+
+def _in_background(cells: int, func: Callable[[], _T]) -> Callable[[], _T]:
+    """Start `func()` on another thread when there are many cells to check.
+
+    Returns a function that waits for the result (or raises its exception). Fewer
+    cells are checked right here: a thread would cost more than it saves.
+    """
+    if cells < BACKGROUND_MIN_CELLS or not FAST_CHECKS:
+        result = func()
+        return lambda: result
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plotting-check")
+    future = pool.submit(func)
+    pool.shutdown(wait=False)
+    return future.result
 
 
 def check_columns(
@@ -186,7 +414,10 @@ def validate_axes(raw: pd.DataFrame, problems: list[Problem]) -> list[Axis]:
     rows = _row_numbers(raw)
     valid = np.ones(len(raw), dtype=bool)
     ids = raw["axis_id"]
-    bad = ~ids.str.fullmatch(AXIS_ID_RE.pattern)
+    if _all_match(ids, _AXIS_ID_BYTES):
+        bad = np.zeros(len(ids), dtype=bool)
+    else:
+        bad = ~ids.str.fullmatch(AXIS_ID_RE.pattern).to_numpy(dtype=bool)
     if bad.any():
         _report(
             problems,
@@ -201,8 +432,8 @@ def validate_axes(raw: pd.DataFrame, problems: list[Problem]) -> list[Axis]:
                 for v in ids[bad]
             ],
         )
-        valid &= ~bad.to_numpy()
-    reserved = ids.isin(PLACEMENT_RESERVED)
+        valid &= ~bad
+    reserved = _isin(ids, PLACEMENT_RESERVED)
     if reserved.any():
         _report(
             problems,
@@ -211,8 +442,11 @@ def validate_axes(raw: pd.DataFrame, problems: list[Problem]) -> list[Axis]:
             "axis_id",
             [f"{_short(v)} is a reserved column name of placements.csv" for v in ids[reserved]],
         )
-        valid &= ~reserved.to_numpy()
-    dup = ids.duplicated() & ids.ne("")
+        valid &= ~reserved
+    if _no_duplicates(ids):
+        dup = np.zeros(len(ids), dtype=bool)
+    else:
+        dup = (ids.duplicated() & ids.ne("")).to_numpy()
     if dup.any():
         _report(
             problems,
@@ -221,12 +455,14 @@ def validate_axes(raw: pd.DataFrame, problems: list[Problem]) -> list[Axis]:
             "axis_id",
             [f"duplicate axis id {_short(v)}; each axis is listed once" for v in ids[dup]],
         )
-        valid &= ~dup.to_numpy()
+        valid &= ~dup
     for col in ("low_pole", "high_pole"):
-        blank = raw[col].str.strip().eq("")
+        if _start_visible(raw[col]):
+            continue
+        blank = raw[col].str.strip().eq("").to_numpy()
         if blank.any():
             _report(problems, AXES_FILE, rows[blank], col, f"{col} is blank; name the pole")
-            valid &= ~blank.to_numpy()
+            valid &= ~blank
     desc = raw["description"] if "description" in raw.columns else pd.Series([""] * len(raw))
     return [
         Axis(str(a), str(lo), str(hi), str(d))
@@ -235,6 +471,97 @@ def validate_axes(raw: pd.DataFrame, problems: list[Problem]) -> list[Axis]:
         )
         if ok
     ]
+
+
+#: Years whose dates `_fast_dates` reads; others take the general path.
+_FAST_YEARS = (1900, 2199)
+_NAT = np.datetime64("NaT", "us").view(np.int64)
+
+
+@functools.cache
+def _date_tables() -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Lookup tables for `_read_dates`.
+
+    For the century, year, month and day, each two ASCII digits read as a
+    little-endian uint16 → their share of an index into the dates table, or a number
+    too large for it; the dates table: (year - first fast year, month, day) packed as
+    `(y * 16 + m) * 32 + d` → the date as microseconds since 1970, NaT where there is
+    no such date.
+    """
+    first, last = _FAST_YEARS
+
+    def digits(shares: dict[int, int]) -> np.ndarray:
+        table = np.full(1 << 16, 1 << 24, dtype=np.int32)
+        for value, share in shares.items():
+            tens, ones = divmod(value, 10)
+            table[(0x30 + tens) | (0x30 + ones) << 8] = share
+        return table
+
+    parts = (
+        digits({c: (c * 100 - first) * 512 for c in range(first // 100, last // 100 + 1)}),
+        digits({y: y * 512 for y in range(100)}),
+        digits({m: m * 32 for m in range(1, 13)}),
+        digits({d: d for d in range(1, 32)}),
+    )
+    months = np.arange((first - 1970) * 12, (last + 1 - 1970) * 12 + 1).astype("M8[M]")
+    starts = months.astype("M8[D]").astype(np.int64)
+    lengths = np.diff(starts)
+    table = np.full((last + 1 - first, 16, 32), _NAT, dtype=np.int64)
+    for day in range(1, 32):
+        ok = day <= lengths
+        days = np.where(ok, starts[:-1] + day - 1, 0)
+        us = np.where(ok, days * 86_400_000_000, _NAT).reshape(-1, 12)
+        table[:, 1:13, day] = us
+    return parts, table.reshape(-1)
+
+
+def _fast_dates(series: pd.Series, *, required: bool) -> np.ndarray | None:
+    """The dates of a column whose every cell is a valid YYYY-MM-DD date, or None.
+
+    Blank cells are allowed (as NaT) unless `required`. Reads the cells' bytes in
+    place, ten at a time, instead of parsing each distinct value; anything else (an
+    invalid or unusual date, a year outside `_FAST_YEARS`, no date at all) gives None,
+    and `_check_dates` takes the general path, which finds and words the problems.
+    The result is what that path returns: datetime64[us], NaT for blank cells.
+    """
+    chunks = _fixed_width(series, 10, blank_ok=not required) if FAST_CHECKS else None
+    if chunks is None or not any(len(matrix) for matrix, _ in chunks):
+        return None
+    out = np.empty(len(series), dtype=np.int64)
+    start = 0
+    for matrix, filled in chunks:
+        size = len(matrix) if filled is None else len(filled)
+        here = out[start : start + size]
+        if filled is None:
+            if not _read_dates(matrix, here):
+                return None
+        else:
+            here[:] = _NAT
+            dates = np.empty(len(matrix), dtype=np.int64)
+            if not _read_dates(matrix, dates):
+                return None
+            here[filled] = dates
+        start += size
+    return out.view("M8[us]")
+
+
+def _read_dates(matrix: np.ndarray, out: np.ndarray) -> bool:
+    """Read rows of ten bytes as dates into `out` (microseconds since 1970).
+
+    False when a row is not a date YYYY-MM-DD of the fast years.
+    """
+    if not len(matrix):
+        return True
+    if (matrix[:, 4] != 0x2D).any() or (matrix[:, 7] != 0x2D).any():  # the dashes
+        return False
+    parts, table = _date_tables()
+    index = np.take(parts[0], _uint_view(matrix, 0, 2))  # century
+    for part, at in zip(parts[1:], (2, 5, 8), strict=True):  # year, month, day
+        index += np.take(part, _uint_view(matrix, at, 2))
+    if index.max() >= len(table):  # not digits, or out of range
+        return False
+    np.take(table, index, out=out)
+    return bool(out.min() != _NAT)  # NaT: no such day
 
 
 def _check_dates(
@@ -247,6 +574,9 @@ def _check_dates(
     required: bool,
 ) -> tuple[pd.Series, np.ndarray]:
     """Parse YYYY-MM-DD dates; return (datetimes, valid mask) and report bad ones."""
+    fast = _fast_dates(series, required=required)
+    if fast is not None:
+        return pd.Series(fast, index=series.index, name=series.name), np.ones(len(fast), bool)
     codes, distinct = _distinct(series)
     blank = distinct.eq("").to_numpy()
     shaped = distinct.str.fullmatch(DATE_RE).fillna(False).to_numpy(dtype=bool)
@@ -278,7 +608,10 @@ def validate_partnerships(raw: pd.DataFrame, problems: list[Problem]) -> pd.Data
     rows = _row_numbers(raw)
     valid = np.ones(len(raw), dtype=bool)
     ids = raw["partnership_id"]
-    bad = ~ids.str.fullmatch(PARTNERSHIP_ID_RE).to_numpy(dtype=bool)
+    if _all_match(ids, _PARTNERSHIP_ID_BYTES):
+        bad = np.zeros(len(ids), dtype=bool)
+    else:
+        bad = ~ids.str.fullmatch(PARTNERSHIP_ID_RE).to_numpy(dtype=bool)
     if bad.any():
         _report(
             problems,
@@ -294,7 +627,10 @@ def validate_partnerships(raw: pd.DataFrame, problems: list[Problem]) -> pd.Data
             ],
         )
         valid &= ~bad
-    dup = (ids.duplicated() & ids.ne("")).to_numpy()
+    if _no_duplicates(ids):
+        dup = np.zeros(len(ids), dtype=bool)
+    else:
+        dup = (ids.duplicated() & ids.ne("")).to_numpy()
     if dup.any():
         _report(
             problems,
@@ -307,7 +643,10 @@ def validate_partnerships(raw: pd.DataFrame, problems: list[Problem]) -> pd.Data
             ],
         )
         valid &= ~dup
-    blank_name = raw["name"].str.strip().eq("").to_numpy()
+    if _start_visible(raw["name"]):
+        blank_name = np.zeros(len(raw), dtype=bool)
+    else:
+        blank_name = raw["name"].str.strip().eq("").to_numpy()
     if blank_name.any():
         _report(
             problems,
@@ -373,27 +712,58 @@ def validate_placements(
     valid = np.ones(n, dtype=bool)
 
     ids, persp, kind = raw["partnership_id"], raw["perspective"], raw["kind"]
-    if partnership_ids is not None:
-        unknown = ~_isin(ids, partnership_ids)
-        if unknown.any():
-            _report(
-                problems,
-                PLACEMENTS_FILE,
-                rows[unknown],
-                "partnership_id",
-                (
-                    f"unknown partnership {_short(v)}; expected an id from partnerships.csv"
-                    if v
-                    else "partnership_id is blank; expected an id from partnerships.csv"
-                    for v in ids.to_numpy()[unknown][:MAX_PROBLEMS_PER_CHECK]
-                ),
-            )
-            valid &= ~unknown
 
-    dates, ok = _check_dates(problems, PLACEMENTS_FILE, raw["date"], rows, "date", required=True)
-    valid &= ok
+    def check_text() -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+        """Rows with an unknown partnership, a blank perspective, a wrong kind."""
+        unknown = None if partnership_ids is None else ~_isin(ids, partnership_ids)
+        return unknown, _blank_perspectives(persp), ~_isin(kind, KINDS)
 
-    blank_p = _blank_perspectives(persp)
+    # On a large file the text columns are checked on another core (Arrow and numpy let
+    # go of the GIL) while the dates and numbers are read here. Problems are reported
+    # once both are done, in the order of the columns.
+    text_checks = _in_background(n, check_text)
+    date_problems: list[Problem] = []
+    dates, dates_ok = _check_dates(
+        date_problems, PLACEMENTS_FILE, raw["date"], rows, "date", required=True
+    )
+    valid &= dates_ok
+    values: dict[str, np.ndarray] = {}
+    any_value = np.zeros(n, dtype=bool)
+    number_problems: list[Problem] = []
+    for col in present_axes:
+        v, ok, has = _parse_numbers(
+            number_problems, raw[col], rows, col, POSITION_MIN, POSITION_MAX, "a position"
+        )
+        values[col] = v
+        if ok is not None:
+            valid &= ok
+        any_value |= has
+    spread_problems: list[Problem] = []
+    if "spread" in raw.columns:
+        spread, ok, _ = _parse_numbers(
+            spread_problems, raw["spread"], rows, "spread", 0.0, SPREAD_MAX, "an uncertainty"
+        )
+        if ok is not None:
+            valid &= ok
+    else:
+        spread = np.full(n, np.nan)
+
+    unknown, blank_p, bad_kind = text_checks()
+    if unknown is not None and unknown.any():
+        _report(
+            problems,
+            PLACEMENTS_FILE,
+            rows[unknown],
+            "partnership_id",
+            (
+                f"unknown partnership {_short(v)}; expected an id from partnerships.csv"
+                if v
+                else "partnership_id is blank; expected an id from partnerships.csv"
+                for v in ids.to_numpy()[unknown][:MAX_PROBLEMS_PER_CHECK]
+            ),
+        )
+        valid &= ~unknown
+    problems.extend(date_problems)
     if blank_p.any():
         _report(
             problems,
@@ -404,8 +774,6 @@ def validate_placements(
             "civil society, donor, joint or an organisation's name",
         )
         valid &= ~blank_p
-
-    bad_kind = ~_isin(kind, KINDS)
     if bad_kind.any():
         _report(
             problems,
@@ -418,16 +786,7 @@ def validate_placements(
             ),
         )
         valid &= ~bad_kind
-
-    values: dict[str, np.ndarray] = {}
-    any_value = np.zeros(n, dtype=bool)
-    for col in present_axes:
-        v, ok, has = _parse_numbers(
-            problems, raw[col], rows, col, POSITION_MIN, POSITION_MAX, "a position"
-        )
-        values[col] = v
-        valid &= ok
-        any_value |= has
+    problems.extend(number_problems)
     no_value = ~any_value
     if no_value.any():
         _report(
@@ -438,13 +797,7 @@ def validate_placements(
             "row has no position on any axis; fill in at least one axis column",
         )
         valid &= ~no_value
-    if "spread" in raw.columns:
-        spread, ok, _ = _parse_numbers(
-            problems, raw["spread"], rows, "spread", 0.0, SPREAD_MAX, "an uncertainty"
-        )
-        valid &= ok
-    else:
-        spread = np.full(n, np.nan)
+    problems.extend(spread_problems)
 
     def keep(values: pd.Series | np.ndarray) -> object:
         """The valid rows of a column (the column itself when all are valid)."""
@@ -466,8 +819,10 @@ def validate_placements(
         },
         copy=False,  # fresh arrays, or the raw frame's, which is thrown away
     )
+    dtypes = out.dtypes
     for col in ("partnership_id", "perspective", "kind", "note"):
-        out[col] = out[col].astype("str")
+        if dtypes[col] != _STR:
+            out[col] = out[col].astype(_STR)
     return out
 
 
@@ -479,14 +834,18 @@ def _parse_numbers(
     low: float,
     high: float,
     what: str,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Parse a numeric column; return (values, valid mask, has-value mask).
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Parse a numeric column; return (values, valid mask or None if all are, has-value mask).
 
     Text is parsed per distinct value. A float column (parsed by the loader's fast
     path, NaN = blank, every other cell a finite number) only needs its ranges checked.
     """
     if pd.api.types.is_float_dtype(series.dtype):
         numbers = series.to_numpy(dtype=float)
+        # fmin and fmax skip NaN: when both ends are in range, so is every number.
+        if len(numbers) and low <= np.fmin.reduce(numbers) and np.fmax.reduce(numbers) <= high:
+            has = np.isnan(numbers)
+            return numbers, None, np.logical_not(has, out=has)
         blank = np.isnan(numbers)
         not_number = np.zeros(len(numbers), dtype=bool)
         text = None

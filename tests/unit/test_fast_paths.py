@@ -7,6 +7,7 @@ values. Each test runs both ways on the same input and compares everything.
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import plotting as pp
-from plotting import analysis, figures, storage
+from plotting import analysis, figures, storage, validation
 from plotting.text import plotly_text
 from tests.conftest import AXES, PARTNERSHIPS, PLACEMENTS, write_dataset
 
@@ -28,12 +29,16 @@ HEADER = (
 
 
 def load_both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[pp.Dataset, pp.Dataset]:
-    """The dataset loaded with the fast path on every file, and with the precise path only."""
+    """The dataset loaded with every fast path on every file (checks on another thread
+    included), and with the precise reader and the general checks only."""
     with monkeypatch.context() as m:
         m.setattr(storage, "FAST_READ_MIN_BYTES", 0)
+        m.setattr(validation, "BACKGROUND_MIN_CELLS", 0)
+        m.setattr(validation, "RUNS_MIN_CELLS", 0)
         fast = storage.load_dataset(folder)
     with monkeypatch.context() as m:
         m.setattr(storage, "_read_fast", lambda *_args, **_kwargs: None)
+        m.setattr(validation, "FAST_CHECKS", False)
         precise = storage.load_dataset(folder)
     return fast, precise
 
@@ -131,6 +136,51 @@ PLACEMENT_FILES = [
         (PLACEMENTS + 'alpha,2024-01-01,public,actual,1,1,1,,"a\rb"\n').encode(),
     ),
     ("unterminated quote", (PLACEMENTS + 'alpha,2024-01-01,public,actual,1,1,1,,"open\n').encode()),
+    *(
+        (f"date {date!r}", (PLACEMENTS + f"alpha,{date},public,actual,1,1,1,,\n").encode())
+        for date in [
+            "1900-01-01",
+            "2199-12-31",
+            "1899-12-31",
+            "2200-01-01",
+            "0000-01-01",
+            "2000-02-29",
+            "2100-02-29",
+            "2024-04-31",
+            "2024-00-10",
+            "2024-13-01",
+            "2024-01-00",
+            "2024-01-32",
+            "2024-17-01",
+            "2024-12-63",
+            "2024-99-99",
+            "2024-1-010",
+            "2024_01_01",
+            "+024-01-01",
+            "2024-01-0a",
+            " 2024-01-01",
+            "2024-01-01 ",
+            "\uff12024-01-01",
+            "2024-01-0\u0661",
+            "2024-01-01T00",
+            "20240101",
+        ]
+    ),
+    (
+        "numbers, booleans and blanks as text",
+        (
+            HEADER
+            + "alpha,2024-01-01,1,actual,1,1,1,,2\n"
+            + "alpha,2024-01-02,2.5,target,1,1,1,,True\n"
+            + "alpha,2024-01-03,3,actual,1,1,1,,\n"
+        ).encode(),
+    ),
+    ("integer positions", (HEADER + "alpha,2024-01-01,public,actual,1,-2,3,1,x\n").encode()),
+    ("text column of one short row", (HEADER + "alpha,2024-01-01,public,actual,1\n").encode()),
+    *(
+        (f"kind {kind!r}", (PLACEMENTS + f"alpha,2024-01-01,public,{kind},1,1,1,,\n").encode())
+        for kind in ["ACTUAL", "actua1", "target ", "targe", "actual\t", "tärget", ""]
+    ),
 ]
 
 
@@ -159,7 +209,33 @@ def test_clean_files_take_the_fast_path(
     frame = storage._read_fast(folder / "placements.csv", numeric)
     assert frame is not None and frame["delivery_policy"].dtype == np.float64
     assert frame["_row"].tolist() == list(range(2, 9))
+    assert (frame.dtypes.drop([*numeric, "_row"]) == "str").all()
     assert storage._read_fast(folder / "partnerships.csv") is not None
+
+
+@pytest.mark.parametrize("late", ["text", "number", "blank"])
+def test_fast_and_precise_loads_agree_on_large_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: str
+) -> None:
+    """Files large enough for pandas' parallel reader, whose chunks may infer types each
+    their own way: notes and ids that look like numbers for most of the file."""
+    rows = [
+        f"{i % 3:03d},2024-01-{i % 28 + 1:02d},public,actual,{i % 9 - 4},,0.5,1,{i}\n"
+        for i in range(150_000)
+    ]
+    rows[-7] = {
+        "text": "001,2024-02-01,donor,target,1,1,1,,a note\n",
+        "number": "002,2024-02-01,donor,target,1,1,1,,1.5\n",
+        "blank": "002,2024-02-01,donor,target,1,1,1,,\n",
+    }[late]
+    parts = "partnership_id,name\n000,Zero\n001,One\n002,Two\n"
+    folder = write_dataset(tmp_path / "d", partnerships=parts, placements=HEADER + "".join(rows))
+    assert (folder / "placements.csv").stat().st_size > 6 << 20
+    numeric = ["delivery_policy", "regulation_innovation", "rules_task", "spread"]
+    assert storage._read_fast(folder / "placements.csv", numeric) is not None
+    fast, precise = load_both(folder, monkeypatch)
+    assert_same(fast, precise)
+    assert len(fast.placements) == 150_000 and not fast.problems
 
 
 def test_fast_and_precise_loads_agree_on_partnership_files(
@@ -170,10 +246,44 @@ def test_fast_and_precise_loads_agree_on_partnership_files(
         PARTNERSHIPS + "001,Digits only,,,,,,,\n",
         PARTNERSHIPS.replace("\n", "\r\n"),
         PARTNERSHIPS + ",Nameless,,,,,2020-02-30,,\n",
+        PARTNERSHIPS + "beta,Again,,,,,,,\n",
+        PARTNERSHIPS + "delta, Padded name,,,,,1850-01-01,,\n",
+        PARTNERSHIPS + "delta,   ,,,,,2020-1-1,,\n",
+        PARTNERSHIPS.replace(",2020-01-15,", ",,").replace(",2021-06-01,", ",,"),
+        "partnership_id,name,budget\n001,One,10\n002,Two,2.5\n",
+        "partnership_id,name,active\n001,One,True\n002,Two,False\n",
+        *(
+            PARTNERSHIPS + f"{pid},Name,,,,,,,\n"
+            for pid in ["_x", "-x", ".x", "x y", "x/y", "é", "x\u0301", "X.Y_z-1", "a" * 80]
+        ),
     ]
     for i, text in enumerate(texts):
         folder = write_dataset(tmp_path / f"d{i}", partnerships=text)
         assert_same(*load_both(folder, monkeypatch))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "",
+        "Bad_Axis,a,b,\n",
+        "bad axis,a,b,\n",
+        ",a,b,\n",
+        "rules_task,a,b,\n",
+        "note,a,b,\n",
+        "x_y,,b,\n",
+        "x_y,a,  ,\n",
+        "x_y, a,\tb,\n",
+        "x_y,a\n",
+        "caf\u00e9,a,b,\n",
+        "x_y\u00a0,a,b,\n",
+    ],
+)
+def test_fast_and_precise_loads_agree_on_axes_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str
+) -> None:
+    folder = write_dataset(tmp_path / "d", axes=AXES + extra)
+    assert_same(*load_both(folder, monkeypatch))
 
 
 def cells(common: list[str], rare: list[str]) -> st.SearchStrategy[str]:
@@ -218,6 +328,193 @@ def test_fast_and_precise_loads_agree_on_random_files(
     folder = write_dataset(tmp_path / "random", axes=AXES)
     (folder / "placements.csv").write_text(text, encoding="utf-8", newline="")
     assert_same(*load_both(folder, monkeypatch))
+
+
+def both_ways(monkeypatch: pytest.MonkeyPatch, check, *args):
+    """A check's result and problems with its fast paths, and with the general way only."""
+    out = []
+    for fast in (True, False):
+        with monkeypatch.context() as m:
+            m.setattr(validation, "FAST_CHECKS", fast)
+            problems: list[pp.Problem] = []
+            out.append((check(problems, *args), [str(p) for p in problems]))
+    return out
+
+
+DATES = st.one_of(
+    st.builds(
+        "{:04d}-{:02d}-{:02d}".format,
+        st.integers(1890, 2210),
+        st.integers(0, 13),
+        st.integers(0, 32),
+    ),
+    st.builds(
+        "{:04d}-{:02d}-{:02d}".format,
+        st.one_of(st.integers(1890, 2210), st.integers(0, 9999)),
+        st.integers(0, 99),
+        st.integers(0, 99),
+    ),
+    st.sampled_from(["", "2024-02-29", "2023-02-29", "1900-02-29", "2000-02-29", "2024-01-01"]),
+    st.text(alphabet="0123456789- ", min_size=9, max_size=11),
+    st.text(max_size=11),
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(dates=st.lists(DATES, max_size=8), required=st.booleans())
+def test_fast_dates_agree_with_parsing_each_distinct_date(
+    monkeypatch: pytest.MonkeyPatch, dates: list[str], required: bool
+) -> None:
+    series = pd.Series(dates, dtype="str")
+    rows = np.arange(2, len(dates) + 2)
+
+    def check(problems: list[pp.Problem]) -> tuple[pd.Series, np.ndarray]:
+        return validation._check_dates(problems, "f.csv", series, rows, "date", required=required)
+
+    (fast, fast_problems), (general, general_problems) = both_ways(monkeypatch, check)
+    pd.testing.assert_series_equal(fast[0], general[0], check_exact=True)
+    assert fast[1].tolist() == general[1].tolist()
+    assert fast_problems == general_problems
+
+
+def test_fast_dates_know_every_month_and_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each two-digit month and day, alone in a column: read exactly as parsed, or not."""
+    dates = [f"2024-{m:02d}-15" for m in range(100)] + [
+        f"{y}-{m:02d}-{d:02d}"
+        for y in (1900, 2000, 2023, 2199)
+        for m in (1, 2, 4)
+        for d in range(100)
+    ]
+    for date in dates:
+        series = pd.Series([date], dtype="str")
+        (fast, _), (general, _) = both_ways(
+            monkeypatch,
+            lambda problems, s=series: validation._check_dates(
+                problems, "f.csv", s, np.array([2]), "date", required=True
+            ),
+        )
+        assert fast[1].tolist() == general[1].tolist(), date
+        pd.testing.assert_series_equal(fast[0], general[0], check_exact=True)
+
+
+def test_usual_dates_take_the_fast_path() -> None:
+    dates = pd.Series(["1900-01-01", "2024-02-29", "2199-12-31", "2026-07-31"], dtype="str")
+    got = validation._fast_dates(dates, required=True)
+    assert got is not None and got.dtype == np.dtype("M8[us]")
+    assert got.tolist() == pd.to_datetime(dates, format="%Y-%m-%d").tolist()
+    with_blank = pd.Series(["", "2024-03-15"], dtype="str")
+    assert validation._fast_dates(with_blank, required=True) is None
+    assert np.isnat(validation._fast_dates(with_blank, required=False)).tolist() == [True, False]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.sampled_from(["actual", "target"]), st.text(alphabet="actuglre\x00 ", max_size=7)
+        ),
+        max_size=8,
+    )
+)
+def test_kinds_compared_in_place_agree_with_arrow(cells: list[str]) -> None:
+    series = pd.Series(cells, dtype="str")
+    expected = [c in ("actual", "target") for c in cells]
+    assert validation._isin(series, ("actual", "target")).tolist() == expected
+    same_length = validation._isin_same_length(series, ["actual", "target"])
+    assert same_length is None or same_length.tolist() == expected
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(st.sampled_from(["a", "b", "bb", "", "é", None]), max_size=12),
+    known=st.lists(st.sampled_from(["a", "bb", "é", "", None]), max_size=4),
+)
+def test_ids_looked_up_run_by_run_agree(
+    monkeypatch: pytest.MonkeyPatch, cells: list[str | None], known: list[str | None]
+) -> None:
+    series = pd.Series(cells, dtype="str")
+    known_ids = pd.Series(known, dtype="str")
+    expected = validation._isin(series, known_ids)
+    monkeypatch.setattr(validation, "RUNS_MIN_CELLS", 0)
+    assert validation._isin(series, known_ids).tolist() == expected.tolist()
+    if all(c is not None for c in cells):
+        assert expected.tolist() == series.isin(known_ids).tolist()
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ids=st.lists(
+        st.one_of(
+            st.sampled_from(["alpha", "beta", "b-2.x_y", "001"]),
+            st.text(alphabet="aZ9_.- é\n", max_size=5),
+        ),
+        max_size=6,
+    ),
+    names=st.lists(
+        st.sampled_from(["Name", "", " ", " Name", "\tx", "Água", "\u3000x"]), max_size=6
+    ),
+    started=st.lists(DATES, max_size=6),
+)
+def test_partnership_checks_agree_with_the_general_way(
+    monkeypatch: pytest.MonkeyPatch, ids: list[str], names: list[str], started: list[str]
+) -> None:
+    n = min(len(ids), len(names), len(started))
+    raw = pd.DataFrame(
+        {"partnership_id": ids[:n], "name": names[:n], "started": started[:n]}, dtype="str"
+    )
+    (fast, fast_problems), (general, general_problems) = both_ways(
+        monkeypatch, lambda problems: validation.validate_partnerships(raw, problems)
+    )
+    pd.testing.assert_frame_equal(fast, general, check_exact=True)
+    assert fast_problems == general_problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.text(alphabet="ab\u00e9", max_size=3), max_size=8), sort=st.booleans())
+def test_duplicates_found_as_pandas_finds_them(cells: list[str], sort: bool) -> None:
+    series = pd.Series(sorted(cells) if sort else cells, dtype="str")
+    assert validation._no_duplicates(series) == (not series.duplicated().any())
+
+
+@settings(max_examples=500, deadline=None)
+@given(cells=st.lists(st.text(alphabet=string.printable + "\u00e9\u0661", max_size=4), max_size=4))
+def test_id_patterns_read_from_bytes_agree_with_the_regex(cells: list[str]) -> None:
+    series = pd.Series(cells, dtype="str")
+    for byte_sets, pattern in [
+        (validation._PARTNERSHIP_ID_BYTES, validation.PARTNERSHIP_ID_RE),
+        (validation._AXIS_ID_BYTES, validation.AXIS_ID_RE.pattern),
+    ]:
+        expected = all(re.fullmatch(pattern, c) for c in cells)
+        assert validation._all_match(series, byte_sets) == expected
+
+
+def test_clean_files_skip_the_general_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Usual data never goes through the per-distinct-value checks or a regex."""
+    folder = write_dataset(tmp_path / "d")
+    monkeypatch.setattr(storage, "FAST_READ_MIN_BYTES", 0)
+    monkeypatch.setattr(validation, "BACKGROUND_MIN_CELLS", 0)
+    axes = validation.validate_axes(storage.read_raw(folder / "axes.csv", []), [])
+    raw_parts = storage.read_raw(folder / "partnerships.csv", [])
+    numeric = [*(a.axis_id for a in axes), "spread"]
+    raw_places = storage._read_fast(folder / "placements.csv", numeric)
+
+    def general(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("took the general way")
+
+    monkeypatch.setattr(validation, "_distinct", general)
+    monkeypatch.setattr(pd.Series, "str", property(general))
+    problems: list[pp.Problem] = []
+    parts = validation.validate_partnerships(raw_parts, problems)
+    places = validation.validate_placements(raw_places, problems, axes, parts["partnership_id"])
+    assert not problems and len(parts) == 3 and len(places) == 7
 
 
 def _reference_rows(text: str, n: int) -> np.ndarray:
