@@ -224,3 +224,14 @@ def test_hover_texts_are_kept_for_the_same_data_only(ds: pp.Dataset) -> None:
     changed.loc[changed.index[0], "perspective"] = "donor"
     hover = pp.portfolio_map(changed, X, Y).data[1].hovertext[0]
     assert hover.startswith("<b>Renamed &lt;b&gt;</b>") and "Perspective: donor" in hover
+
+
+def test_dense_maps_draw_plain_dots(ds: pp.Dataset) -> None:
+    """Symbols and outlines up to the WebGL threshold; beyond, plain coloured dots."""
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    small = pp.portfolio_map(points, X, Y, color_by="sector")
+    dense = pp.portfolio_map(_many(points, WEBGL_THRESHOLD), X, Y, color_by="sector")
+    assert [t.marker.symbol for t in small.data[1:]] == ["circle", "square"]
+    assert all(t.marker.line.width == 1 for t in small.data[1:])
+    assert all(t.marker.symbol is None and t.marker.line.width is None for t in dense.data[1:])
+    assert [t.marker.color for t in dense.data[1:]] == [t.marker.color for t in small.data[1:]]
