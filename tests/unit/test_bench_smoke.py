@@ -10,7 +10,7 @@ import pytest
 
 import plotting as pp
 from bench import data, measures, run
-from bench.timing import interleave
+from bench.timing import Timing, interleave
 
 
 def test_generated_dataset_is_valid_and_has_the_promised_shape(tmp_path: Path) -> None:
@@ -58,3 +58,11 @@ def test_benchmark_runs_end_to_end_without_a_browser(
     assert measured == {"load", "load_process", "save", "figure", "rerun", "memory"}
     assert all(r["subject"] > 0 and r["baseline"] > 0 for r in results["results"])
     assert results["machine"]["cores"] and results["settings"]["browser"] is False
+
+
+def test_alternating_states_are_weighed_alike() -> None:
+    """Two interleaved states: each state's median, then their mean."""
+    timing = Timing(subject=[1.0, 3.0, 1.2, 3.2, 1.1, 9.0], baseline=[1.0, 2.0] * 3, states=2)
+    assert timing.subject_median == pytest.approx((1.1 + 3.2) / 2)
+    assert timing.baseline_median == pytest.approx(1.5)
+    assert Timing(subject=[1.0, 3.0, 2.0]).subject_median == 2.0
