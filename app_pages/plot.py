@@ -48,19 +48,7 @@ pid = st.selectbox(
 
 
 def _create_partnership() -> None:
-    values = {
-        k: st.session_state.get(f"new_{k}")
-        for k in (
-            "name",
-            "partnership_id",
-            "country",
-            "sector",
-            "arrangement",
-            "partners",
-            "started",
-            "description",
-        )
-    }
+    values = {k: st.session_state.get(f"new_{k}") for k in pp.model.PARTNERSHIP_COLUMNS}
     name = (values["name"] or "").strip()
     if not values["partnership_id"]:
         values["partnership_id"] = unique_id(slugify(name), ids) if name else ""

@@ -7,9 +7,6 @@ once, for the rows that are kept.
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,6 +14,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from plotting.kept import Kept, arrow_text
 from plotting.model import Dataset
 
 try:
@@ -139,7 +137,7 @@ def portfolio_points(
     """
     flt = flt or PortfolioFilter()
     key = (x, y, flt.kind, flt.perspective, _stamp(flt.start), _stamp(flt.end))
-    base = _kept_for(dataset, key, lambda: _portfolio_base(dataset, x, y, flt))
+    base = _BASES.get([dataset], key, lambda: _portfolio_base(dataset, x, y, flt))
     if not flt.columns or not any(flt.columns.values()):
         return base.copy(deep=False)
     chosen = filter_partnerships(dataset.partnerships, flt.columns)["partnership_id"]
@@ -150,25 +148,8 @@ def _stamp(value: object) -> pd.Timestamp | None:
     return None if value is None else pd.Timestamp(value)
 
 
-#: Portfolio rows kept per dataset (by identity, checked through a weak reference).
-_BASES: OrderedDict[tuple, tuple[weakref.ref, pd.DataFrame]] = OrderedDict()
-_BASES_MOST = 8
-
-
-def _kept_for(dataset: Dataset, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """`compute()` kept for this dataset object and key (datasets are never changed)."""
-    full = (id(dataset), *key)
-    with _KEPT_LOCK:
-        hit = _BASES.get(full)
-        if hit is not None and hit[0]() is dataset:
-            _BASES.move_to_end(full)
-            return hit[1]
-    value = compute()
-    with _KEPT_LOCK:
-        _BASES[full] = (weakref.ref(dataset), value)
-        while len(_BASES) > _BASES_MOST:
-            _BASES.popitem(last=False)
-    return value
+#: Portfolio rows for every partnership, kept per dataset object (datasets never change).
+_BASES = Kept(most=8)
 
 
 def _portfolio_base(dataset: Dataset, x: str, y: str, flt: PortfolioFilter) -> pd.DataFrame:
@@ -240,33 +221,17 @@ def _folded_ranks(column: pd.Series) -> np.ndarray | None:
 
 
 #: Results worked out from text columns lately, by the identity of their Arrow data.
-_KEPT: OrderedDict[tuple[int, str], tuple[weakref.ref, object]] = OrderedDict()
-_KEPT_MOST = 16
-_KEPT_LOCK = threading.Lock()
+_TEXT_RESULTS = Kept(most=16)
 
 
 def _kept(column: pd.Series, what: str, compute: Callable[[], T]) -> T:
     """`compute()`, kept for the column's Arrow data (which never changes).
 
     Every rerun asks again about the same dataset's partnership ids, perspectives and
-    names: the answers are kept, keyed by the data's identity and checked through a
-    weak reference (so that a reused identity cannot match), the latest 16.
+    names: the answers are kept for the latest 16 (column, question) pairs.
     """
-    arrow = _arrow_text(column)
-    if arrow is None:
-        return compute()
-    key = (id(arrow), what)
-    with _KEPT_LOCK:
-        hit = _KEPT.get(key)
-        if hit is not None and hit[0]() is arrow:
-            _KEPT.move_to_end(key)
-            return hit[1]  # type: ignore[return-value]
-    value = compute()
-    with _KEPT_LOCK:
-        _KEPT[key] = (weakref.ref(arrow), value)
-        while len(_KEPT) > _KEPT_MOST:
-            _KEPT.popitem(last=False)
-    return value
+    arrow = arrow_text(column)
+    return compute() if arrow is None else _TEXT_RESULTS.get([arrow], what, compute)
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -280,19 +245,11 @@ def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
     pandas first builds a Python scalar per known value, which costs more than the
     look-up itself on thousands of partnerships.
     """
-    arrow = [_arrow_text(s) for s in (values, known)]
+    arrow = [arrow_text(s) for s in (values, known)]
     if arrow[0] is None or arrow[1] is None:
         return values.isin(known).to_numpy()
     found = pc.is_in(arrow[0], value_set=arrow[1].combine_chunks().cast(arrow[0].type))
     return np.asarray(pc.fill_null(found, False), dtype=bool)
-
-
-def _arrow_text(series: pd.Series) -> pa.ChunkedArray | None:
-    """The Arrow strings behind a str column (no copy), or None for other columns."""
-    dtype = series.dtype
-    if pa is None or not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
-        return None
-    return series.array.__arrow_array__()
 
 
 def choices(column: pd.Series) -> list[str]:

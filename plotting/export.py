@@ -67,6 +67,20 @@ _started = False
 _atexit_registered = False
 
 
+#: Flags for headless Chromium here: no sandbox (root, containers), no GPU, and nothing
+#: that reaches the network, which this machine's closed network refuses.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+)
+
+
 def chromium_path() -> str:
     """The Chromium exports use: $BROWSER_PATH (as kaleido reads it), else one on PATH."""
     found = os.environ.get("BROWSER_PATH") or next(

@@ -9,9 +9,6 @@ Plotly only through `plotly_text` (escaped), and hover templates refer to it thr
 from __future__ import annotations
 
 import copy
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -22,6 +19,7 @@ import plotly.io as pio
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from plotting.kept import Kept, arrow_text
 from plotting.model import POSITION_MAX, POSITION_MIN, Axis
 from plotting.text import plotly_text
 
@@ -439,11 +437,7 @@ def _portfolio_hover(points: pd.DataFrame, *, full: bool) -> tuple[np.ndarray, n
 
 
 #: Hover texts of recent maps, by the identity of the point columns' data (see below).
-_HOVER_KEPT: OrderedDict[tuple, tuple[list[weakref.ref], tuple[np.ndarray, np.ndarray]]] = (
-    OrderedDict()
-)
-_HOVER_KEPT_MOST = 4
-_HOVER_KEPT_LOCK = threading.Lock()
+_HOVER_KEPT = Kept(most=4)
 _HOVER_COLUMNS = ("name", "perspective", "kind", "note", "partners")
 
 
@@ -454,34 +448,14 @@ def _kept_hover(points: pd.DataFrame, *, full: bool) -> tuple[np.ndarray, np.nda
     every rerun (pandas shares it between copies, and copies it when it changes), so a
     rerun that changes the colouring, the axes or the page, or clears a filter, finds
     its 30,000 hover texts here instead of building them again. The key is the
-    identity of each text column's Arrow data (checked through weak references, so a
-    reused identity cannot match) and of the dates' buffer.
+    identity of each text column's Arrow data and of the dates' buffer.
     """
-    texts = [_arrow_data(points[c]) for c in _HOVER_COLUMNS if c in points.columns]
+    texts = [arrow_text(points[c]) for c in _HOVER_COLUMNS if c in points.columns]
     if not texts or any(t is None for t in texts) or "date" not in points.columns:
         return _portfolio_hover(points, full=full)
     dates = points["date"].to_numpy()
-    key = (full, len(points), tuple(id(t) for t in texts), dates.__array_interface__["data"][0])
-    with _HOVER_KEPT_LOCK:
-        hit = _HOVER_KEPT.get(key)
-        if hit is not None and all(ref() is t for ref, t in zip(hit[0], texts, strict=True)):
-            _HOVER_KEPT.move_to_end(key)
-            return hit[1]
-    value = _portfolio_hover(points, full=full)
-    with _HOVER_KEPT_LOCK:
-        _HOVER_KEPT[key] = ([weakref.ref(t) for t in texts], value)
-        while len(_HOVER_KEPT) > _HOVER_KEPT_MOST:
-            _HOVER_KEPT.popitem(last=False)
-    return value
-
-
-def _arrow_data(column: pd.Series) -> pa.ChunkedArray | None:
-    """The Arrow data behind a text column (no copy), or None for other columns."""
-    dtype = column.dtype
-    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
-        return None
-    data = column.array.__arrow_array__()
-    return data if isinstance(data, pa.ChunkedArray) else None
+    key = (full, len(points), dates.__array_interface__["data"][0])
+    return _HOVER_KEPT.get(texts, key, lambda: _portfolio_hover(points, full=full))
 
 
 #: Above this many points, the portfolio map's hover is compact (see _portfolio_hover).

@@ -38,6 +38,7 @@ try:
 except ImportError:  # pragma: no cover - Streamlit and pandas' str dtype bring it
     pa = pc = None
 
+from plotting.kept import arrow_text
 from plotting.model import (
     AXES_FILE,
     AXES_REQUIRED,
@@ -102,7 +103,7 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
     Elementwise checks on the distinct values, mapped back through `codes`, equal the
     same checks on every cell, at the cost of one hashing pass.
     """
-    chunks = _arrow_text(series)
+    chunks = arrow_text(series)
     if chunks is not None and chunks.null_count == 0 and len(chunks):
         # Arrow encodes each chunk on all cores' worth of C++; same values, any order.
         encoded = pc.dictionary_encode(chunks).unify_dictionaries()
@@ -111,18 +112,6 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
         return codes.astype(np.intp), pd.Series(distinct, dtype=series.dtype, name=series.name)
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     return codes, pd.Series(uniques, dtype=series.dtype, name=series.name)
-
-
-def _arrow_text(series: pd.Series) -> pa.ChunkedArray | None:
-    """The Arrow strings behind a text column (no copy), or None for other columns."""
-    dtype = series.dtype
-    if pa is None:  # pragma: no cover
-        return None
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        return series.array.__arrow_array__()
-    if isinstance(dtype, pd.ArrowDtype) and pa.types.is_large_string(dtype.pyarrow_dtype):
-        return series.array.__arrow_array__()
-    return None
 
 
 def _blank_perspectives(persp: pd.Series) -> np.ndarray:
@@ -192,7 +181,7 @@ def _no_duplicates(series: pd.Series) -> bool:
     Cells in strictly increasing order (ids are often listed sorted) are all different,
     which takes one comparison each instead of hashing them all.
     """
-    chunks = _arrow_text(series) if FAST_CHECKS else None
+    chunks = arrow_text(series) if FAST_CHECKS else None
     if chunks is None:
         return False
     if len(chunks) > 1 and not chunks.null_count:
@@ -208,7 +197,7 @@ def _text_buffers(series: pd.Series) -> list[tuple[np.ndarray, np.ndarray]] | No
     Cell i of a chunk is `data[offsets[i]:offsets[i + 1]]`. None for a column that is
     not Arrow text or that has missing values.
     """
-    chunks = _arrow_text(series)
+    chunks = arrow_text(series)
     if chunks is None or chunks.null_count:
         return None
     offset_type = np.int64 if pa.types.is_large_string(chunks.type) else np.int32
@@ -286,8 +275,8 @@ def _isin(series: pd.Series, values: Iterable[object]) -> np.ndarray:
 
     pandas builds a scalar per value first, which took most of a second for 40,000 ids.
     """
-    chunks = _arrow_text(series)
-    known = _arrow_text(values) if isinstance(values, pd.Series) else None
+    chunks = arrow_text(series)
+    known = arrow_text(values) if isinstance(values, pd.Series) else None
     if chunks is not None and known is not None:
         value_set = known.combine_chunks().cast(chunks.type)
     else:

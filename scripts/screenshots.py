@@ -42,7 +42,7 @@ def main() -> None:
         server = start_server(data, Path(tmp) / "log")
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
                 page = browser.new_page(viewport={"width": 1440, "height": 1100})
                 page.goto(server.url)  # warm-up: the server learns its page list
                 wait_ready(page)

@@ -14,19 +14,10 @@ from pathlib import Path
 import pytest
 
 from bench import server as bench_server
+from plotting.export import CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -41,7 +32,7 @@ def browser_type_launch_args() -> dict:
     """Launch Debian's Chromium, headless, with the flags this machine needs."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (as root).")
-    return {"executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+    return {"executable_path": CHROMIUM, "headless": True, "args": list(CHROMIUM_ARGS)}
 
 
 @pytest.fixture(scope="session")
