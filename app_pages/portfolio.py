@@ -98,6 +98,10 @@ labels = {
     x_axis.axis_id: x_axis.label,
     y_axis.axis_id: y_axis.label,
     "name": "Partnership",
+    "country": "Country",
+    "sector": "Sector",
+    "arrangement": "Arrangement",
+    "perspective": "Perspective",
     "note": "Rationale",
 }
 

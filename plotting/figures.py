@@ -413,8 +413,9 @@ def _portfolio_hover(points: pd.DataFrame, *, full: bool) -> tuple[np.ndarray, n
     join = pc.binary_join_element_wise
     if full:
         partners = col("partners")
-        if len(partners):
-            partners = pc.replace_substring(partners, ";", ",")
+        if "partners" in points.columns:  # one line of "A, B, C", wrapped like the note
+            listed = points["partners"].fillna("").astype(str).str.replace(";", ",", regex=False)
+            partners = _escaped_arrow(listed, 60)
         note = col("note", 60)
         rest = join(
             pc.if_else(pc.equal(partners, ""), "", join("Partners: ", partners, "<br>", "")),

@@ -144,7 +144,7 @@ def test_portfolio_filters_change_chart_and_table(app, tiny: Path) -> None:
     assert [t["name"] for t in traces] == ["Sanitation"]
     at.multiselect(key="pf_sector").set_value([]).run()
     at.selectbox(key="pf_perspective").set_value("public").run()
-    assert at.dataframe[-1].value["perspective"].tolist() == ["public"]
+    assert at.dataframe[-1].value["Perspective"].tolist() == ["public"]
     at.selectbox(key="pf_color").set_value("region").run()
     names = [t["name"] for t in chart_spec(at)["data"] if t.get("name") != "balance"]
     assert names == ["East Africa"]
@@ -199,10 +199,10 @@ def test_portfolio_table_pages_a_large_portfolio(app, tmp_path: Path) -> None:
     at.number_input(key="pf_table_page").set_value(2).run()
     second = at.dataframe[-1].value
     assert len(second) == 500
-    rows = [set(zip(t["Partnership"], t["perspective"], strict=True)) for t in (first, second)]
+    rows = [set(zip(t["Partnership"], t["Perspective"], strict=True)) for t in (first, second)]
     assert rows[0].isdisjoint(rows[1]) and len(rows[0] | rows[1]) == 1_500
     # A narrower filter leaves one page: the page control goes, the rows all show.
-    sector = sorted(set(first["sector"]))[0]
+    sector = sorted(set(first["Sector"]))[0]
     at.multiselect(key="pf_sector").select(sector).run()
     assert not at.number_input and len(at.dataframe[-1].value) < 1_000
-    assert set(at.dataframe[-1].value["sector"]) == {sector}
+    assert set(at.dataframe[-1].value["Sector"]) == {sector}

@@ -235,3 +235,12 @@ def test_dense_maps_draw_plain_dots(ds: pp.Dataset) -> None:
     assert all(t.marker.line.width == 1 for t in small.data[1:])
     assert all(t.marker.symbol is None and t.marker.line.width is None for t in dense.data[1:])
     assert [t.marker.color for t in dense.data[1:]] == [t.marker.color for t in small.data[1:]]
+
+
+def test_long_partner_lists_wrap_in_the_hover(ds: pp.Dataset) -> None:
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    points["partners"] = "Ministry of Water and Sanitation; " * 4
+    hover = pp.portfolio_map(points, X, Y).data[1].hovertext[0]
+    partners = hover.split("Partners: ")[1].split("Perspective: ")[0]
+    assert partners.count("<br>") >= 2 and ";" not in partners
+    assert all(len(line) <= 60 for line in partners.split("<br>"))
