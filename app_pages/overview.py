@@ -42,7 +42,7 @@ st.caption(
 )
 fig = pp.portfolio_map(points, x_axis, y_axis, color_by=color_by, height=640)
 fig.update_layout(dragmode=False)
-st.plotly_chart(fig, key="overview_chart", config={"displaylogo": False})
+st.plotly_chart(fig, key="overview_chart", config=pp.display_config(fig))
 export_buttons(fig, "Portfolio at a glance", table=points)
 
 with st.expander("The tension axes"):

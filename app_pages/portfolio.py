@@ -78,7 +78,7 @@ event = st.plotly_chart(
     key="portfolio_chart",
     on_select="rerun",
     selection_mode=("points", "box", "lasso"),
-    config={"displaylogo": False},
+    config=pp.display_config(fig),
 )
 export_buttons(fig, f"Portfolio {x_axis.label} x {y_axis.label}")
 

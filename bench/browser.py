@@ -2,10 +2,19 @@
 
 Playwright drives Debian's Chromium (Playwright's own browser download does not work on
 these machines). Times come from the browser's own clock: from the pointer press that
-changes the filter to the animation frame in which a chart shows new data, once the
-app has finished its rerun. A requestAnimationFrame loop notices new data on any
-Plotly chart (Plotly.react swaps the graph div's `data`), including a chart that was
-mounted anew.
+changes the filter to the end of the first frame rendered after the chart's last
+`plotly_afterplot` (or `plotly_react`), once the app has finished its rerun. "End of the
+frame" is a message posted from that frame's animation callback: it runs once the frame's
+rendering task is done, which for a WebGL chart drawn in software takes 0.1-0.7 s more.
+
+Why those events and not the chart's data: Streamlit gives a changed figure a new element
+id, so its config (with a fresh fullscreen-button callback) differs and `Plotly.react`
+falls back to `newPlot` and then `react`: two full draws, new WebGL canvases included.
+`gd.data` is swapped at the start of the first draw, so timing to the data swap missed
+most of the drawing, and whether a frame slipped in before the drawing made the old
+measure bimodal (about 0.2 s or 1 s for the same change). Plotly's `emit` is an own
+property it sets on each graph div; an accessor on `HTMLElement.prototype` sees every
+assignment, so every chart's events are seen, a chart mounted anew included.
 """
 
 from __future__ import annotations
@@ -24,20 +33,28 @@ CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1440, "height": 1800}
 TIMEOUT_MS = 180_000
 
-#: Installed in every page: remembers the last pointer press and the last redraw.
+#: Installed in every page: remembers the last pointer press and the end of the frame
+#: after the last finished Plotly draw (`change`).
 _WATCH = """
 () => {
   if (window.__bench) return;
-  const bench = window.__bench = {t0: 0, change: 0};
-  const seen = new WeakMap();
+  const bench = window.__bench = {t0: 0, change: 0, pending: false};
+  Object.defineProperty(HTMLElement.prototype, 'emit', {
+    configurable: true,
+    get() { return this.__benchEmit; },
+    set(emit) {
+      this.__benchEmit = function (name, data) {
+        const out = emit.call(this, name, data);
+        if (name === 'plotly_afterplot' || name === 'plotly_react') bench.pending = true;
+        return out;
+      };
+    },
+  });
   document.addEventListener('pointerdown', (e) => { bench.t0 = e.timeStamp; }, true);
-  const tick = (now) => {
-    for (const gd of document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')) {
-      if (gd.data && gd._fullLayout && seen.get(gd) !== gd.data) {
-        seen.set(gd, gd.data);
-        bench.change = now;
-      }
-    }
+  const after = new MessageChannel();  // runs once the frame's rendering is done
+  after.port1.onmessage = () => { bench.change = performance.now(); };
+  const tick = () => {
+    if (bench.pending) { bench.pending = false; after.port2.postMessage(0); }
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -193,6 +194,9 @@ def test_portfolio_table_pages_a_large_portfolio(app, tmp_path: Path) -> None:
     at = app(data.folder, "app_pages/portfolio.py")
     points = sum(len(decode(t["x"])) for t in chart_spec(at)["data"] if t["name"] != "balance")
     assert points == 1_500
+    # Dense (WebGL) maps are drawn at one device pixel per CSS pixel (display_config).
+    config = json.loads(at.get("plotly_chart")[0].proto.config)
+    assert config == {"displaylogo": False, "plotGlPixelRatio": 1}
     first = at.dataframe[-1].value
     assert len(first) == 1_000
     assert "Rows 1–1,000 of 1,500" in " ".join(c.value for c in at.caption)

@@ -122,6 +122,14 @@ def _many(points: pd.DataFrame, n: int) -> pd.DataFrame:
     return points.loc[np.repeat(points.index, n // len(points) + 1)].reset_index(drop=True)
 
 
+def test_display_config_draws_webgl_maps_at_one_pixel_ratio(ds: pp.Dataset) -> None:
+    points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
+    small = pp.portfolio_map(points, X, Y)
+    dense = pp.portfolio_map(_many(points, WEBGL_THRESHOLD + 1), X, Y)
+    assert pp.display_config(small) == {"displaylogo": False}
+    assert pp.display_config(dense) == {"displaylogo": False, "plotGlPixelRatio": 1}
+
+
 def test_portfolio_hover_is_compact_at_scale(ds: pp.Dataset) -> None:
     points = pp.portfolio_points(ds, X.axis_id, Y.axis_id)
     small = pp.portfolio_map(_many(points, 100), X, Y)
