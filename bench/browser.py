@@ -38,21 +38,24 @@ TIMEOUT_MS = 180_000
 _WATCH = """
 () => {
   if (window.__bench) return;
-  const bench = window.__bench = {t0: 0, change: 0, pending: false};
+  // pending: a draw finished, its frame not yet rendered; busy: pending or frame not done
+  const bench = window.__bench = {t0: 0, change: 0, pending: false, busy: false};
   Object.defineProperty(HTMLElement.prototype, 'emit', {
     configurable: true,
     get() { return this.__benchEmit; },
     set(emit) {
       this.__benchEmit = function (name, data) {
         const out = emit.call(this, name, data);
-        if (name === 'plotly_afterplot' || name === 'plotly_react') bench.pending = true;
+        if (name === 'plotly_afterplot' || name === 'plotly_react') {
+          bench.pending = bench.busy = true;
+        }
         return out;
       };
     },
   });
   document.addEventListener('pointerdown', (e) => { bench.t0 = e.timeStamp; }, true);
   const after = new MessageChannel();  // runs once the frame's rendering is done
-  after.port1.onmessage = () => { bench.change = performance.now(); };
+  after.port1.onmessage = () => { bench.change = performance.now(); bench.busy = bench.pending; };
   const tick = () => {
     if (bench.pending) { bench.pending = false; after.port2.postMessage(0); }
     requestAnimationFrame(tick);
@@ -88,12 +91,13 @@ def chromium() -> Iterator[object]:
 
 
 def _settle(page, quiet_s: float = 0.6) -> None:  # noqa: ANN001
-    """Wait until the app is idle and no chart has changed for `quiet_s` seconds."""
+    """Wait until the app is idle and no chart has been drawn for `quiet_s` seconds."""
     while True:
         page.wait_for_function(_IDLE, timeout=TIMEOUT_MS)
         before = page.evaluate("() => window.__bench.change")
         time.sleep(quiet_s)
-        if page.evaluate("() => window.__bench.change") == before and page.evaluate(_IDLE):
+        quiet = "(before) => !window.__bench.busy && window.__bench.change === before"
+        if page.evaluate(quiet, before) and page.evaluate(_IDLE):
             return
 
 
@@ -151,20 +155,32 @@ def redraw(
     *,
     repeats: int,
     warmup: int = 1,
+    browser: object | None = None,
 ) -> Timing:
-    """Filter change to chart redrawn, the app's Portfolio page against the bare app."""
-    with chromium() as browser:
-        warm = browser.new_page(viewport=VIEWPORT)  # a first visit wakes each server up
-        for url in (app_url, baseline_url):
-            warm.goto(url, timeout=TIMEOUT_MS)
-            warm.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=TIMEOUT_MS)
-        warm.close()
-        base_page = open_app(browser, baseline_url)
-        app_page = open_app(browser, app_url, app_page_text)
+    """Filter change to chart redrawn, the app's Portfolio page against the bare app.
+
+    `browser`: a Playwright browser to use (tests pass theirs); by default a new Chromium.
+    """
+    if browser is None:
+        with chromium() as own:
+            return redraw(
+                app_url, app_page_text, baseline_url, sector,
+                repeats=repeats, warmup=warmup, browser=own,
+            )  # fmt: skip
+    warm = browser.new_page(viewport=VIEWPORT)  # a first visit wakes each server up
+    for url in (app_url, baseline_url):
+        warm.goto(url, timeout=TIMEOUT_MS)
+        warm.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=TIMEOUT_MS)
+    warm.close()
+    pages = [open_app(browser, baseline_url), open_app(browser, app_url, app_page_text)]
+    try:
         return interleave(
-            SectorToggle(base_page, sector), SectorToggle(app_page, sector),
+            SectorToggle(pages[0], sector), SectorToggle(pages[1], sector),
             repeats=repeats, warmup=warmup,
         )  # fmt: skip
+    finally:
+        for page in pages:
+            page.close()
 
 
 def server_memory(start: Callable[[], server.Server], page_path: str, text: str) -> dict[str, int]:

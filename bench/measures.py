@@ -343,8 +343,11 @@ def figure(case: Case, repeats: int) -> Result:
 # ---- 5. the browser -------------------------------------------------------------------
 
 
-def redraw(case: Case, repeats: int) -> Result:
-    """Filter change to redrawn chart in Chromium: Portfolio page against the bare app."""
+def redraw(case: Case, repeats: int, *, chromium: object | None = None) -> Result:
+    """Filter change to redrawn chart in Chromium: Portfolio page against the bare app.
+
+    `chromium`: a Playwright browser to use (tests pass theirs); by default a new one.
+    """
     from bench import browser, server
 
     sector = case.busiest_sector()
@@ -361,8 +364,9 @@ def redraw(case: Case, repeats: int) -> Result:
         try:
             url_path = "/" + portfolio_url_path()
             timing = browser.redraw(
-                app.url + url_path, PAGE_TITLE, base.url, sector, repeats=repeats
-            )
+                app.url + url_path, PAGE_TITLE, base.url, sector, repeats=repeats,
+                browser=chromium,
+            )  # fmt: skip
             timing.states = 2  # one sector, then all sectors: weighed alike
         finally:
             server.stop(base.process)

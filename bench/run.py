@@ -60,7 +60,7 @@ def repeats_for(name: str, n: int, args: argparse.Namespace) -> int:
         "figure": 3 if big else 5,
         # Reruns and redraws alternate between the sector chosen and all sectors: an
         # even number weighs both the same (an odd one let the median fall in one).
-        "rerun": 4 if big else 10,
+        "rerun": 4 if big else 16,
         "redraw": 16,
     }[name]
 

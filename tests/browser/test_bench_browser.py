@@ -9,23 +9,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
-from bench import browser, data, measures
+from bench import browser as bench_browser
+from bench import data, measures
 from tests.browser.conftest import start_server, stop_server
 
 #: 400 partnerships × 3 perspectives: 1,200 points, above the WebGL threshold.
 PARTNERSHIPS = 400
 
 
-def test_redraw_measure_times_each_change_on_both_apps(tmp_path: Path) -> None:
+def test_redraw_measure_times_each_change_on_both_apps(browser: Browser, tmp_path: Path) -> None:
     case = measures.Case(data.make_dataset(tmp_path / "d", PARTNERSHIPS), tmp_path)
-    result = measures.redraw(case, repeats=2)
+    result = measures.redraw(case, repeats=2, chromium=browser)
     assert len(result.subject_samples) == len(result.baseline_samples) == 2
     # Each sample runs from the pointer press to a frame after the chart was drawn: it
     # takes at least a server round trip and a draw, and far less than the timeout.
     for seconds in result.subject_samples + result.baseline_samples:
-        assert 0.02 < seconds < browser.TIMEOUT_MS / 1000
+        assert 0.02 < seconds < bench_browser.TIMEOUT_MS / 1000
     assert result.ratio == result.subject / result.baseline
 
 
