@@ -11,6 +11,7 @@ from plotting.model import AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE
 from ui import state
 
 EDIT = "edit_snapshot"
+IMPORTED = "imp_done"  # {"message": ...} once an import is written; shown at the end of the page
 ds = state.dataset()
 folder = state.data_dir()
 st.title("Data")
@@ -187,6 +188,9 @@ with tab_import:
             disabled=not plan.ok or not plan.ops(on_duplicate),
             icon=":material/upload:",
         ):
+            # A plain dict, taken before the write: filling it after the write touches no
+            # Streamlit state, so a rerun that cuts this run short cannot lose the news.
+            done = st.session_state.setdefault(IMPORTED, {})
             try:
                 change = importer.commit_import(
                     folder, plan, on_duplicate=on_duplicate, user=state.user()
@@ -199,16 +203,12 @@ with tab_import:
                 st.error(str(err))
                 problems_table(getattr(err, "problems", []))
             else:
+                done["message"] = (
+                    f"Imported {upload.name}: {plan.summary(on_duplicate)}. "
+                    f"Undo it from the History tab (change {change.change_id})."
+                )
                 state.refresh()
                 st.session_state.pop(EDIT, None)
-                # A new uploader key clears the file on the next run, so the preview does
-                # not linger (no st.rerun here: it would also reset the table editor).
-                st.session_state["imp_gen"] = st.session_state.get("imp_gen", 0) + 1
-                st.success(
-                    f"Imported {upload.name}: {plan.summary(on_duplicate)}. "
-                    f"Undo it from the History tab (change {change.change_id}).",
-                    icon=":material/check_circle:",
-                )
 
 # ---- edit -----------------------------------------------------------------------------
 with tab_edit:
@@ -387,3 +387,15 @@ with tab_export:
         key="exp_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+# ---- after an import --------------------------------------------------------------------
+# Said last, once the Edit tab above holds the imported data: until then the browser still
+# shows the editor of the data before the import, and an edit made there is lost when that
+# editor is replaced. A user who edits as soon as the message appears edits the new one.
+if (imported := st.session_state.get(IMPORTED)) is not None:
+    if "message" in imported:
+        # A new uploader key clears the file on the next run, so the preview does not
+        # linger (no st.rerun here: it would also reset the table editor).
+        st.session_state["imp_gen"] = st.session_state.get("imp_gen", 0) + 1
+        tab_import.success(imported["message"], icon=":material/check_circle:")
+    st.session_state.pop(IMPORTED, None)

@@ -144,6 +144,21 @@ def test_import_preview_then_commit(app, tiny: Path) -> None:
     )
 
 
+def test_import_shows_the_new_data_in_a_new_editor_then_clears_the_upload(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    before = at.data_editor[0].proto.id
+    at.file_uploader(key="imp_file_0").upload("euro.csv", EURO, "text/csv").run()
+    next(b for b in at.button if b.label.startswith("Import:")).click().run()
+    (message,) = [s.value for s in at.success]
+    assert message.startswith("Imported euro.csv")
+    assert at.data_editor[0].proto.id != before, "a fresh editor for the imported data"
+    at.run()  # the next run, e.g. the first edit: upload cleared, message gone, same editor
+    assert not at.success and not at.exception
+    assert at.file_uploader(key="imp_file_1").value is None
+    assert not any(b.label.startswith("Import:") for b in at.button)
+    assert "imp_done" not in at.session_state
+
+
 def test_import_with_problems_cannot_be_committed(app, tiny: Path) -> None:
     before = (tiny / "placements.csv").read_bytes()
     at = app(tiny, PAGE)
