@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,17 @@ beta,2024-05-01,civil society,actual,2,2.5,-2,,
 gamma,2024-01-10,joint,actual,0,,,,"Only one axis
 assessed"
 """
+
+#: A placement to save into the datasets above (its note holds a comma, to be quoted).
+NEW_PLACEMENT = {
+    "partnership_id": "alpha",
+    "date": dt.date(2025, 3, 1),
+    "perspective": "donor",
+    "kind": "actual",
+    "delivery_policy": 2.5,
+    "regulation_innovation": -1.0,
+    "note": "Moved, clearly",
+}
 
 
 def write_dataset(

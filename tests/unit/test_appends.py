@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
 import random
@@ -22,17 +21,9 @@ from plotting.storage import (
     append_placement,
     recover_interrupted_appends,
 )
+from tests.conftest import NEW_PLACEMENT as NEW
 from tests.conftest import PLACEMENTS, write_dataset
 
-NEW = {
-    "partnership_id": "alpha",
-    "date": dt.date(2025, 3, 1),
-    "perspective": "donor",
-    "kind": "actual",
-    "delivery_policy": 2.5,
-    "regulation_innovation": -1.0,
-    "note": "Moved, clearly",
-}
 ROW = b'alpha,2025-03-01,donor,actual,2.5,-1,,,"Moved, clearly"'
 JOURNAL = ".placements.csv.journal"
 

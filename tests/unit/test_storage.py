@@ -10,16 +10,7 @@ import pytest
 
 from plotting import DataError, add_partnership, append_placement, load_dataset
 from plotting.storage import atomic_write_bytes, format_number
-
-NEW = {
-    "partnership_id": "alpha",
-    "date": dt.date(2025, 3, 1),
-    "perspective": "donor",
-    "kind": "actual",
-    "delivery_policy": 2.5,
-    "regulation_innovation": -1.0,
-    "note": "Moved, clearly",
-}
+from tests.conftest import NEW_PLACEMENT as NEW
 
 
 def test_append_placement_writes_one_row_and_keeps_the_rest(tiny: Path) -> None:
