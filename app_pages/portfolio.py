@@ -110,6 +110,21 @@ labels = {
 PAGE_ROWS = 1_000
 
 
+def as_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the table's columns, under their labels."""
+    return frame[[c for c in table_cols if c in frame.columns]].rename(columns=labels)
+
+
+def view_csv(frame: pd.DataFrame) -> bytes:
+    """The table's columns of all the rows, as a download."""
+    return spreadsheets.to_csv_bytes(as_table(frame))
+
+
+def view_xlsx(frame: pd.DataFrame) -> bytes:
+    """The table's columns of all the rows, as an Excel download."""
+    return spreadsheets.to_xlsx_bytes({"Portfolio": as_table(frame)})
+
+
 def show(frame: pd.DataFrame, key: str) -> None:
     """The rows as a table, a page of PAGE_ROWS at a time (the downloads hold them all)."""
     pages = max((len(frame) - 1) // PAGE_ROWS + 1, 1)
@@ -127,7 +142,7 @@ def show(frame: pd.DataFrame, key: str) -> None:
             "the filters or select on the map."
         )
         frame = frame.iloc[first : first + PAGE_ROWS]
-    out = frame[[c for c in table_cols if c in frame.columns]].rename(columns=labels)
+    out = as_table(frame)
     st.dataframe(
         out,
         hide_index=True,
@@ -144,11 +159,10 @@ if points.empty:
     st.info("No placements match these filters. Widen the period or clear a filter.")
 else:
     show(points, "pf_table")
-    shown = points[[c for c in table_cols if c in points.columns]].rename(columns=labels)
     c1, c2, _ = st.columns([1, 1, 3])
     c1.download_button(
         "This view as CSV",
-        partial(spreadsheets.to_csv_bytes, shown),  # made on click, not on every rerun
+        partial(view_csv, points),  # made on click, not on every rerun
         file_name="portfolio-view.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -156,7 +170,7 @@ else:
     )
     c2.download_button(
         "This view as Excel",
-        partial(spreadsheets.to_xlsx_bytes, {"Portfolio": shown}),
+        partial(view_xlsx, points),
         file_name="portfolio-view.xlsx",
         icon=":material/table:",
         key="pf_xlsx",

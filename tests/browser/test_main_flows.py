@@ -136,6 +136,13 @@ def test_portfolio_filter_and_box_select(page: Page, server: Server) -> None:
         ".filter(t => t.name !== 'balance').reduce((n, t) => n + t.x.length, 0)"
     )
     assert 0 < n_after < n_before
+    # The view's CSV holds every placement shown, under the table's headers (made on click).
+    with page.expect_download(timeout=60_000) as info:
+        main(page).get_by_role("button", name="This view as CSV").click()
+    with open(info.value.path(), encoding="utf-8-sig", newline="") as f:
+        view = list(csv.DictReader(f))
+    assert len(view) == n_after and {r["Perspective"] for r in view} == {"donor"}
+    assert list(view[0])[:2] == ["Partnership", "Country"]
     # Box-select the upper-left quadrant (Delivering services · Stimulating innovation).
     area = chart.locator("rect.nsewdrag").first
     box = area.bounding_box()
