@@ -46,3 +46,34 @@ def spreadsheet_safe(value: object) -> object:
     if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
         return "'" + value
     return value
+
+
+# Characters that no spreadsheet user means to type: C0 controls except tab, LF and CR,
+# DEL, the non-characters U+FFFE/U+FFFF, and lone surrogates (which cannot be encoded).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Characters that show as nothing: a cell made only of these (and white space) is blank.
+_INVISIBLE = re.compile(
+    "[\\s\u00a0\u00ad\u180e\u200b-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
+)
+
+
+def control_characters(value: str) -> list[str]:
+    """The control characters in a text, each once, as 'U+0007' names, in order of appearance."""
+    seen: dict[str, None] = {}
+    for char in _CONTROL.findall(value):
+        seen.setdefault(f"U+{ord(char):04X}", None)
+    return list(seen)
+
+
+def without_control_characters(value: str) -> str:
+    """The text with every control character removed (tab, line breaks and the rest kept)."""
+    return _CONTROL.sub("", value)
+
+
+def is_blank(value: object) -> bool:
+    """True for None and for text made only of white space and invisible characters.
+
+    A name of a zero-width space, a byte-order mark or a non-breaking space looks empty
+    in every table and chart, so it is as good as none.
+    """
+    return value is None or not _INVISIBLE.sub("", str(value))

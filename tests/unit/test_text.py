@@ -2,6 +2,7 @@
 
 import pytest
 
+from plotting import text
 from plotting.text import markdown_text, plotly_text, spreadsheet_safe
 
 
@@ -47,3 +48,38 @@ def test_markdown_text_escapes_markup() -> None:
 )
 def test_spreadsheet_safe(value: object, out: object) -> None:
     assert spreadsheet_safe(value) == out
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        ("plain", []),
+        ("tab\tand\r\nbreaks", []),
+        ("bell\x07here\x07", ["U+0007"]),
+        ("nul\x00 del\x7f", ["U+0000", "U+007F"]),
+        ("non\ufffechar\uffff", ["U+FFFE", "U+FFFF"]),
+        ("lone \ud800 surrogate", ["U+D800"]),
+    ],
+)
+def test_control_characters(value, names):
+    assert text.control_characters(value) == names
+    cleaned = text.without_control_characters(value)
+    assert text.control_characters(cleaned) == []
+    assert len(cleaned) == len(value) - sum(value.count(chr(int(n[2:], 16))) for n in names)
+
+
+@pytest.mark.parametrize(
+    ("value", "blank"),
+    [
+        (None, True),
+        ("", True),
+        ("  \t", True),
+        ("\u200b", True),
+        ("\ufeff", True),
+        ("\u00a0\u200b\ufeff ", True),
+        ("a\u200b", False),
+        ("Ω", False),
+    ],
+)
+def test_is_blank(value, blank):
+    assert text.is_blank(value) is blank
