@@ -3,6 +3,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# Test workers (pytest-xdist): browser tests mostly wait on the app, so two overlap well on two cores.
+JOBS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test test-fast lint format bench setup chromium clean
@@ -29,7 +31,7 @@ run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
 test: $(STAMP) chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --dist loadscope
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser"
