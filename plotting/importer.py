@@ -1022,7 +1022,8 @@ def _confirmations(
         plan.confirmations.append(
             f"The column '{col['partnership_id']}', mapped to the partnership id, matches none "
             f"of the {len(existing)} existing partnership ids, but "
-            f"{_plural(len(names_matching), 'name')} in the file match existing partnerships "
+            f"{_plural(len(names_matching), 'name')} in the file "
+            f"{'matches' if len(names_matching) == 1 else 'match'} existing partnerships "
             f"({_quote(list(names_matching))}). Importing would add them as new partnerships "
             "with the same names. To add to the existing ones, set Partnership id to "
             "“— not in the file —” so rows are matched by name; or confirm that these are "
