@@ -125,7 +125,8 @@ def read_source(name: str, data: bytes) -> Source:
         raise ImportFileError(
             f"{name}: only .csv and .xlsx can be imported; save the sheet as .xlsx or CSV first"
         )
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if head.count(b"\x00") * 10 > len(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(f"{name} is not a text (CSV) file; save it as CSV or .xlsx")
     return _read_csv(name, data)
 
@@ -134,6 +135,11 @@ def _decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding used: UTF-8 (with or without BOM), else Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "UTF-8 with byte-order mark"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as err:
+            raise ImportFileError(f"this UTF-16 file cannot be read: {err}") from err
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -165,7 +171,7 @@ def _read_csv(name: str, data: bytes) -> Source:
         line += 1
         if all(not c.strip() for c in cells):
             continue
-        records.append([c.strip() for c in cells])
+        records.append(cells)  # trimmed once control characters are found (in _source)
         rows.append(line)
     if not records:
         raise ImportFileError(f"{name} is empty")
@@ -212,18 +218,26 @@ def _xlsx_cell(value: object, number_format: str = "") -> str:
         return f"{value:%Y-%m-%d}"
     if isinstance(value, float):
         return format_number(value)
-    return str(value).strip()
+    # Excel stores characters XML cannot hold as _xHHHH_ (ECMA-376 ST_Xstring): decode
+    # them, so that a control character is seen (and removed with a warning).
+    return _XSTRING.sub(lambda m: chr(int(m.group(1), 16)), str(value))
+
+
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _source(
     name: str, records: list[list[str]], rows: list[int], notes: list[str], *, decimal_comma: bool
 ) -> Source:
     warnings: list[Problem] = []
-    header_cells = [
-        _clean_cell(h, name, 1, f"column {i + 1}", warnings) for i, h in enumerate(records[0])
-    ]
-    header = [h or f"column {i + 1}" for i, h in enumerate(header_cells)]
-    header = _unique_headers(header)
+    header = _unique_headers(
+        [
+            without_control_characters(h).strip() or f"column {i + 1}"
+            for i, h in enumerate(records[0])
+        ]
+    )
+    for h, column in zip(records[0], header, strict=False):
+        _clean_cell(h, name, 1, column, warnings)
     width = len(header)
     body = []
     for record, row in zip(records[1:], rows[1:], strict=True):
@@ -245,7 +259,7 @@ def _clean_cell(value: str, file: str, row: int, column: str, warnings: list[Pro
     """A cell without control characters; each cell that had some is one located warning."""
     found = control_characters(value)
     if not found:
-        return value
+        return value.strip()
     warnings.append(Problem(file, row, column, f"removed control character(s) {', '.join(found)}"))
     return without_control_characters(value).strip()
 
@@ -711,6 +725,8 @@ def plan_import(
                 "blank; type the name or leave the cell empty",
             )
             name = ""
+            if not raw_id:
+                continue
         if raw_id and not re.fullmatch(PARTNERSHIP_ID_RE, raw_id):
             problem(
                 i,
