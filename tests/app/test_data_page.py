@@ -187,3 +187,85 @@ def test_upload_that_is_not_a_spreadsheet(app, tiny: Path) -> None:
         "pic.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "text/csv"
     ).run()
     assert any("not a text (CSV) file" in shown(e.value) for e in at.error)
+
+
+CODES = (
+    b"Code,Name,Date,Perspective,delivery_policy,Budget,Lead officer,<i>Spare</i>\n"
+    b"P-001,Alpha Water Alliance,2025-01-01,donor,1,1200,<b>Ana</b>,x\n"
+    b"P-002,=cmd(),2025-01-01,donor,2,800,Ben\x07,y\n"
+)
+
+
+def import_button(at):
+    return next(b for b in at.button if b.label.startswith("Import:"))
+
+
+def test_guessed_id_column_that_matches_no_id_warns_before_anything_is_written(
+    app, tiny: Path
+) -> None:
+    before = {n: (tiny / n).read_bytes() for n in ("partnerships.csv", "placements.csv")}
+    at = app(tiny, PAGE)
+    at.file_uploader(key="imp_file_0").upload("codes.csv", CODES, "text/csv").run()
+    assert not at.exception
+    (warning,) = [shown(w.value) for w in at.warning]
+    assert "The column 'Code', mapped to the partnership id, matches none" in warning
+    assert "1 name in the file matches existing partnerships (Alpha Water Alliance)" in warning
+    assert import_button(at).disabled, "nothing can be written before confirming"
+    confirm = next(c for c in at.checkbox if c.label == "I checked: import anyway")
+    assert confirm.value is False
+    # Changing the mapping instead: rows are matched by name and the warning goes.
+    tag = next(s for s in at.selectbox if s.label == "Partnership id").key.rsplit("_", 1)[1]
+    at.selectbox(key=f"imp_map_partnership_id_{tag}").set_value("").run()
+    assert not at.warning
+    assert not import_button(at).disabled
+    assert {n: (tiny / n).read_bytes() for n in before} == before
+    # Back to the guess, and confirming: written as new partnerships.
+    at.selectbox(key=f"imp_map_partnership_id_{tag}").set_value("Code").run()
+    assert import_button(at).disabled
+    next(c for c in at.checkbox if c.label == "I checked: import anyway").check().run()
+    import_button(at).click().run()
+    assert any("Imported codes.csv" in shown(s.value) for s in at.success)
+    ids = pp.load_dataset(tiny).partnerships["partnership_id"].tolist()
+    assert ids[-2:] == ["P-001", "P-002"]
+
+
+def test_unmapped_columns_are_listed_and_kept_and_user_text_stays_text(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    at.file_uploader(key="imp_file_0").upload("codes.csv", CODES, "text/csv").run()
+    tag = next(s for s in at.selectbox if s.label == "Partnership id").key.rsplit("_", 1)[1]
+    at.selectbox(key=f"imp_map_partnership_id_{tag}").set_value("").run()
+    listed = next(m.value for m in at.markdown if m.value.startswith("**Not imported:**"))
+    assert shown(listed) == "**Not imported:** Code, Budget, Lead officer, <i>Spare</i>"
+    assert any("placements.csv holds only the axis columns" in c.value for c in at.caption)
+    keep = at.multiselect(key=f"imp_keep_{tag}")
+    keep.set_value(["Budget", "Lead officer"]).run()
+    assert not at.exception
+    assert any(
+        "New column(s) of partnerships.csv: Budget, Lead officer" in shown(c.value)
+        for c in at.caption
+    )
+    # The control character is removed, and the cell named.
+    warnings = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    assert warnings.iloc[0].tolist() == [
+        "codes.csv",
+        3,
+        "Lead officer",
+        "removed control character(s) U+0007",
+    ]
+    # Before → after of the existing partnership, with the count.
+    assert any(
+        e.label == "Changes to existing partnerships: 1 existing partnership changes: 2 cells."
+        for e in at.expander
+    )
+    changes = next(d.value for d in at.dataframe if "Before" in d.value.columns)
+    assert changes.values.tolist() == [
+        ["alpha", "Budget", "", "1200"],
+        ["alpha", "Lead officer", "", "<b>Ana</b>"],
+    ]
+    # User text in Markdown is escaped: no element carries raw markup.
+    for element in [*at.markdown, *at.caption, *at.warning, *at.info]:
+        assert "<b>" not in element.value and "<i>" not in element.value
+    import_button(at).click().run()
+    parts = pp.load_dataset(tiny).partnerships.set_index("partnership_id")
+    assert parts.loc["alpha", "Lead officer"] == "<b>Ana</b>"
+    assert parts.loc["cmd", "Budget"] == "800" and parts.loc["cmd", "name"] == "=cmd()"
