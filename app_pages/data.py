@@ -162,19 +162,26 @@ with tab_import:
             help="Placements with the same partnership, date, perspective and kind "
             "as one already in the data.",
         )
+        # Surprises first, where they are seen: nothing is written until they are confirmed.
+        for text in plan.confirmations:
+            st.warning(markdown_text(text), icon=":material/warning:")
         for note in plan.notes[len(source.notes) :]:
             st.caption(markdown_text(note))
         if plan.warnings:
             with st.expander(
-                f"{len(plan.warnings)} cell(s) cleaned: control characters removed",
+                f"{len(plan.warnings)} cell(s) cleaned",
                 expanded=len(plan.warnings) <= 10,
                 icon=":material/warning:",
             ):
                 st.caption(
-                    "Characters nobody types on purpose (e.g. U+0007) were removed from these "
-                    "cells; the rest of each cell is imported."
+                    "Characters nobody types on purpose (e.g. U+0007) were removed, and cells "
+                    "of only invisible characters read as blank; the rest is imported."
                 )
-                problems_table(plan.warnings)
+                st.dataframe(
+                    state.problems_frame(plan.warnings).rename(columns={"Problem": "Cleaned"}),
+                    hide_index=True,
+                    width="stretch",
+                )
         if plan.problems:
             st.error(
                 f"{len(plan.problems)} problem(s) — fix the file or the mapping; "
@@ -198,7 +205,9 @@ with tab_import:
                     "never erase what is stored."
                 )
                 st.dataframe(
-                    importer.changes_table(changed_cells).drop(columns="File"),
+                    importer.changes_table(changed_cells)
+                    .drop(columns="File")
+                    .rename(columns={"Row": "Partnership"}),
                     hide_index=True,
                     width="stretch",
                 )
@@ -234,19 +243,20 @@ with tab_import:
                 f"Replacing changes {len(replaced)} cell(s) of existing placements, before → after:"
             )
             st.dataframe(
-                importer.changes_table(replaced).drop(columns="File"),
+                importer.changes_table(replaced)
+                .drop(columns="File")
+                .rename(columns={"Row": "Placement"}),
                 hide_index=True,
                 width="stretch",
             )
         confirmed = True
         if plan.confirmations and plan.ok:
-            for text in plan.confirmations:
-                st.warning(markdown_text(text), icon=":material/warning:")
             digest = hashlib.sha1("\n".join(plan.confirmations).encode()).hexdigest()[:8]  # noqa: S324
             confirmed = st.checkbox(
                 "I checked: import anyway",
                 key=f"imp_confirm_{tag}_{digest}",
-                help="Or change the mapping above until this warning is gone.",
+                help="Import even though the warning above the preview says it would rename "
+                "or duplicate partnerships. Or change the mapping until the warning is gone.",
             )
         if st.button(
             f"Import: {plan.summary(on_duplicate)}",

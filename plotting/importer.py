@@ -800,6 +800,8 @@ def plan_import(
                         f"{rows[origin[pid][k]]} for the same partnership",
                     )
             else:
+                if k == "started" and record[k].startswith(v) and pid in existing:
+                    v = record[k]  # '2019-03' in the file: keep the stored '2019-03-14'
                 record[k] = v
                 origin[pid][k] = i
         if pid not in existing and record["name"]:

@@ -245,7 +245,7 @@ def test_unmapped_columns_are_listed_and_kept_and_user_text_stays_text(app, tiny
         for c in at.caption
     )
     # The control character is removed, and the cell named.
-    warnings = next(d.value for d in at.dataframe if "Problem" in d.value.columns)
+    warnings = next(d.value for d in at.dataframe if "Cleaned" in d.value.columns)
     assert warnings.iloc[0].tolist() == [
         "codes.csv",
         3,

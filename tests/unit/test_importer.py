@@ -592,7 +592,8 @@ def test_preview_lists_each_changed_cell_before_and_after_with_counts(tiny: Path
     text = (
         "partnership_id,country,sector,started,description\n"
         "alpha,Tanzania,Water supply,2020-01-15,Kiosks\n"  # country and description change
-        "beta,,Hygiene,,\n"  # sector changes; blank cells erase nothing
+        "beta,,Hygiene,2021-06,\n"  # sector changes; blank cells erase nothing; the
+        # less precise start (2021-06 for 2021-06-01) keeps the stored day
         "gamma,Peru,WASH in schools,March 2019,\n"  # started filled in
     )
     source = read_source("c.csv", text.encode())
