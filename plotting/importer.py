@@ -78,7 +78,22 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "sector": ("sector", "subsector"),
     "arrangement": ("arrangement", "partnership type", "relationship", "form"),
     "partners": ("partners", "members", "organisations", "organizations"),
-    "started": ("started", "start", "start date", "since"),
+    "started": (
+        "started",
+        "start",
+        "start date",
+        "since",
+        "start year",
+        "year started",
+        "started on",
+        "founded",
+        "established",
+        "date de debut",
+        "debut",
+        "fecha de inicio",
+        "inicio",
+        "data de inicio",
+    ),
     "description": ("description", "about", "summary"),
 }
 
@@ -100,7 +115,7 @@ class Source:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
+    return re.sub(r"[^a-z0-9]+", " ", _fold(str(text))).strip()
 
 
 def read_source(name: str, data: bytes) -> Source:

@@ -761,3 +761,27 @@ def test_cli_prints_cleaned_cells_and_changes(tiny: Path, tmp_path: Path) -> Non
         "  partnerships.csv alpha, country: 'Kenya' → 'Tanzania'",
         "  partnerships.csv alpha, Lead: '' → 'Ann'",
     ]
+
+
+@pytest.mark.parametrize("header", ["Started", "Start year", "Date de début", "Início", "Since"])
+def test_start_date_columns_are_guessed_in_several_languages(header: str) -> None:
+    assert guess_mapping(["Name", header], [])["started"] == header
+
+
+def test_cli_replace_never_renames_silently(tiny: Path, tmp_path: Path) -> None:
+    before = {n: (tiny / n).read_bytes() for n in ("partnerships.csv", "placements.csv")}
+    path = tmp_path / "again.csv"
+    path.write_text(
+        "partnership_id,name,date,perspective,kind,delivery_policy\n"
+        "alpha,Alpha Renamed,2023-03-01,public,actual,-2\n"
+    )
+    out = cli("import", str(path), "--data", str(tiny), "--on-duplicate", "replace")
+    assert out.returncode == 1
+    assert out.stdout.splitlines() == [
+        "check: 1 existing partnership would be renamed: alpha: “Alpha Water Alliance” → "
+        "“Alpha Renamed”. Check that the column mapped to the partnership id holds these "
+        "partnerships' ids.",
+        "  partnerships.csv alpha, name: 'Alpha Water Alliance' → 'Alpha Renamed'",
+        "  placements.csv alpha · 2023-03-01 · public · actual, delivery_policy: '-3' → '-2'",
+    ]
+    assert {n: (tiny / n).read_bytes() for n in before} == before
