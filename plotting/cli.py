@@ -128,6 +128,14 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{path.name}: {len(plan.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
     changed = plan.cell_changes(args.on_duplicate)
+    if args.dry_run:
+        for text in plan.confirmations:
+            print(f"check: {text}")
+        print(
+            f"{path.name}: would write {plan.summary(args.on_duplicate)} (dry run, nothing written)"
+        )
+        _print_changes(changed)
+        return 0
     if plan.confirmations and not args.confirm:
         for text in plan.confirmations:
             print(f"check: {text}")
@@ -435,6 +443,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-unmapped",
         action="store_true",
         help="keep every unmapped column as an extra column of partnerships.csv",
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what the import would add and change (each changed cell, before → after) "
+        "without writing anything",
     )
     imp.add_argument(
         "--confirm",

@@ -737,6 +737,13 @@ def test_cli_refuses_a_surprising_import_unless_confirmed(tiny: Path, tmp_path: 
     before = (tiny / "partnerships.csv").read_bytes()
     path = tmp_path / "codes.csv"
     path.write_text("Code,Name,Budget\nP-1,Alpha Water Alliance,5\n")
+    dry = cli("import", str(path), "--data", str(tiny), "--dry-run")
+    assert dry.returncode == 0
+    assert dry.stdout.splitlines()[1] == (
+        "codes.csv: would write 1 new partnership(s), 0 changed, 0 new placement(s) "
+        "(dry run, nothing written)"
+    )
+    assert (tiny / "partnerships.csv").read_bytes() == before
     out = cli("import", str(path), "--data", str(tiny))
     assert out.returncode == 1
     assert out.stdout.startswith("check: The column 'Code', mapped to the partnership id")
