@@ -269,3 +269,24 @@ def test_unmapped_columns_are_listed_and_kept_and_user_text_stays_text(app, tiny
     parts = pp.load_dataset(tiny).partnerships.set_index("partnership_id")
     assert parts.loc["alpha", "Lead officer"] == "<b>Ana</b>"
     assert parts.loc["cmd", "Budget"] == "800" and parts.loc["cmd", "name"] == "=cmd()"
+
+
+def test_import_preview_shows_partial_starts_and_replaced_cells(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    text = (
+        b"partnership_id,name,started,date,perspective,kind,delivery_policy\n"
+        b"alpha,Alpha Water Alliance,,2023-03-01,public,actual,-2\n"
+        b"delta,Delta Fund,marzo de 2019,2025-01-01,donor,actual,1\n"
+    )
+    at.file_uploader(key="imp_file_0").upload("p.csv", text, "text/csv").run()
+    new = next(d.value for d in at.dataframe if "region" in d.value.columns)
+    assert new[["partnership_id", "started"]].values.tolist() == [["delta", "2019-03"]]
+    assert not any(d for d in at.dataframe if "Placement" in d.value.columns)
+    tag = next(s for s in at.selectbox if s.label == "Partnership id").key.rsplit("_", 1)[1]
+    at.radio(key=f"imp_dup_{tag}").set_value("replace").run()
+    replaced = next(d.value for d in at.dataframe if "Placement" in d.value.columns)
+    assert replaced.values.tolist() == [
+        ["alpha · 2023-03-01 · public · actual", "delivery_policy", "-3", "-2"]
+    ]
+    assert any("Replacing changes 1 cell(s)" in c.value for c in at.caption)
+    assert import_button(at).label.endswith("1 duplicate placement(s) replaced")
