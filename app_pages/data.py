@@ -8,6 +8,7 @@ import streamlit as st
 import plotting as pp
 from plotting import changes, importer, spreadsheets
 from plotting.model import AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE
+from plotting.text import markdown_text
 from ui import state
 
 EDIT = "edit_snapshot"
@@ -59,10 +60,10 @@ with tab_import:
         try:
             source = importer.read_source(upload.name, data)
         except importer.ImportFileError as err:
-            st.error(str(err), icon=":material/error:")
+            st.error(markdown_text(err), icon=":material/error:")
             st.stop()
         for note in source.notes:
-            st.caption(note)
+            st.caption(markdown_text(note))
         with st.expander(f"The file as read ({len(source.frame)} rows)"):
             st.dataframe(source.frame.head(200), width="stretch")
 
@@ -85,7 +86,7 @@ with tab_import:
             ("kind", "Kind (actual/target)"),
             ("note", "Rationale"),
             ("spread", "Uncertainty (spread)"),
-            *[(a.axis_id, a.label) for a in ds.axes],
+            *[(a.axis_id, markdown_text(a.label)) for a in ds.axes],
             ("country", "Country"),
             ("sector", "Sector"),
             ("arrangement", "Arrangement"),
@@ -106,6 +107,32 @@ with tab_import:
                 key=f"imp_map_{fld}_{tag}",
                 format_func=option_labels.get,
             )
+        mapped = {c for c in mapping.values() if c}
+        unmapped = [c for c in source.frame.columns if c not in mapped]
+        if unmapped:
+            st.markdown(
+                "**Not imported:** " + markdown_text(", ".join(unmapped)),
+                help="Columns of the file that no field above reads. Their cells are left "
+                "out unless you keep them as extra columns.",
+            )
+            keep = st.multiselect(
+                "Keep as extra columns of partnerships.csv",
+                unmapped,
+                default=[
+                    c for k, c in guess.items() if k.startswith(importer.EXTRA) and c in unmapped
+                ],
+                key=f"imp_keep_{tag}",
+                placeholder="Choose columns to keep",
+                help="Extra columns hold one value per partnership (e.g. budget, lead "
+                "officer) and can colour the maps. placements.csv takes only the axis "
+                "columns, so values that differ from row to row of one partnership are "
+                "reported as a problem.",
+            )
+            st.caption(
+                "Kept columns go to partnerships.csv under the file's header, one value per "
+                "partnership; placements.csv holds only the axis columns."
+            )
+            mapping.update({importer.EXTRA + c: c for c in keep})
         c1, c2, c3 = st.columns([1, 1, 2])
         default_kind = c1.selectbox("Kind when not given", pp.KINDS, key=f"imp_kind_{tag}")
         default_persp = c2.text_input("Perspective when not given", key=f"imp_persp_{tag}")
@@ -115,7 +142,7 @@ with tab_import:
             )
             if st.button("Save mapping", key=f"imp_mapsave_{tag}", disabled=not name.strip()):
                 importer.save_mapping(folder, name.strip(), mapping)
-                st.toast(f"Saved the mapping “{name.strip()}”.")
+                st.toast(f"Saved the mapping “{markdown_text(name.strip())}”.")
 
         plan = importer.plan_import(
             folder,
@@ -135,8 +162,26 @@ with tab_import:
             help="Placements with the same partnership, date, perspective and kind "
             "as one already in the data.",
         )
+        # Surprises first, where they are seen: nothing is written until they are confirmed.
+        for text in plan.confirmations:
+            st.warning(markdown_text(text), icon=":material/warning:")
         for note in plan.notes[len(source.notes) :]:
-            st.caption(note)
+            st.caption(markdown_text(note))
+        if plan.warnings:
+            with st.expander(
+                f"{len(plan.warnings)} cell(s) cleaned",
+                expanded=len(plan.warnings) <= 10,
+                icon=":material/warning:",
+            ):
+                st.caption(
+                    "Characters nobody types on purpose (e.g. U+0007) were removed, and cells "
+                    "of only invisible characters read as blank; the rest is imported."
+                )
+                st.dataframe(
+                    state.problems_frame(plan.warnings).rename(columns={"Problem": "Cleaned"}),
+                    hide_index=True,
+                    width="stretch",
+                )
         if plan.problems:
             st.error(
                 f"{len(plan.problems)} problem(s) — fix the file or the mapping; "
@@ -149,10 +194,20 @@ with tab_import:
                 st.dataframe(
                     importer.table_of(plan.new_partnerships), hide_index=True, width="stretch"
                 )
-        if plan.changed_partnerships:
-            with st.expander(f"Changed partnerships ({len(plan.changed_partnerships)})"):
+        changed_cells = plan.cell_changes("skip")
+        if changed_cells:
+            with st.expander(
+                f"Changes to existing partnerships: {plan.change_summary('skip')}",
+                expanded=True,
+            ):
+                st.caption(
+                    "Each cell that changes, before → after. Blank cells in the file "
+                    "never erase what is stored."
+                )
                 st.dataframe(
-                    importer.table_of([n for _, n in plan.changed_partnerships]),
+                    importer.changes_table(changed_cells)
+                    .drop(columns="File")
+                    .rename(columns={"Row": "Partnership"}),
                     hide_index=True,
                     width="stretch",
                 )
@@ -181,11 +236,33 @@ with tab_import:
                         "replace": "Replace with the file's values",
                     }.get,
                 )
+        if on_duplicate == "replace" and (
+            replaced := [c for c in plan.cell_changes("replace") if c.file == PLACEMENTS_FILE]
+        ):
+            st.caption(
+                f"Replacing changes {len(replaced)} cell(s) of existing placements, before → after:"
+            )
+            st.dataframe(
+                importer.changes_table(replaced)
+                .drop(columns="File")
+                .rename(columns={"Row": "Placement"}),
+                hide_index=True,
+                width="stretch",
+            )
+        confirmed = True
+        if plan.confirmations and plan.ok:
+            digest = hashlib.sha1("\n".join(plan.confirmations).encode()).hexdigest()[:8]  # noqa: S324
+            confirmed = st.checkbox(
+                "I checked: import anyway",
+                key=f"imp_confirm_{tag}_{digest}",
+                help="Import even though the warning above the preview says it would rename "
+                "or duplicate partnerships. Or change the mapping until the warning is gone.",
+            )
         if st.button(
             f"Import: {plan.summary(on_duplicate)}",
             type="primary",
             key=f"imp_go_{tag}",
-            disabled=not plan.ok or not plan.ops(on_duplicate),
+            disabled=not plan.ok or not plan.ops(on_duplicate) or not confirmed,
             icon=":material/upload:",
         ):
             # A plain dict, taken before the write: filling it after the write touches no
@@ -193,18 +270,26 @@ with tab_import:
             done = st.session_state.setdefault(IMPORTED, {})
             try:
                 change = importer.commit_import(
-                    folder, plan, on_duplicate=on_duplicate, user=state.user()
+                    folder, plan, on_duplicate=on_duplicate, user=state.user(), confirmed=confirmed
                 )
             except changes.StaleDataError as err:
                 st.warning(
-                    f"{err}. The preview above is now up to date: check it and import again."
+                    f"{markdown_text(err)}. The preview above is now up to date: check it and "
+                    "import again."
                 )
             except (changes.ConflictError, pp.DataError) as err:
-                st.error(str(err))
+                st.error(
+                    "Not imported: "
+                    + markdown_text(
+                        err
+                        if isinstance(err, changes.ConflictError)
+                        else "the result would make the data invalid."
+                    )
+                )
                 problems_table(getattr(err, "problems", []))
             else:
                 done["message"] = (
-                    f"Imported {upload.name}: {plan.summary(on_duplicate)}. "
+                    f"Imported {markdown_text(upload.name)}: {plan.summary(on_duplicate)}. "
                     f"Undo it from the History tab (change {change.change_id})."
                 )
                 state.refresh()

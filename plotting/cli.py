@@ -60,6 +60,7 @@ def _user() -> str:
 def _import(args: argparse.Namespace) -> int:
     from plotting.changes import ConflictError, StaleDataError
     from plotting.importer import (
+        EXTRA,
         ImportFileError,
         commit_import,
         guess_mapping,
@@ -95,18 +96,60 @@ def _import(args: argparse.Namespace) -> int:
             return 2
     else:
         mapping = guess_mapping(list(source.frame.columns), dataset.axes)
+    mapping = dict(mapping)
+    mapped = {c for f, c in mapping.items() if c}
+    keep = list(args.keep or [])
+    if args.keep_unmapped:
+        keep += [c for c in source.frame.columns if c not in mapped]
+    for item in keep:
+        column, _, name = (
+            item.partition("=") if item not in source.frame.columns else (item, "", "")
+        )
+        if column not in source.frame.columns:
+            print(f"error: {path.name} has no column {column!r} to keep", file=sys.stderr)
+            return 2
+        mapping[EXTRA + (name or column)] = column
     plan = plan_import(
         folder, source, mapping, default_kind=args.kind, default_perspective=args.perspective or ""
     )
     for note in plan.notes:
         print(f"note: {note}", file=sys.stderr)
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if plan.not_imported:
+        print(
+            f"note: not imported: {', '.join(plan.not_imported)} "
+            "(keep them as columns of partnerships.csv with --keep COLUMN or --keep-unmapped)",
+            file=sys.stderr,
+        )
     if not plan.ok:
         for problem in plan.problems:
             print(problem)
         print(f"{path.name}: {len(plan.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
+    changed = plan.cell_changes(args.on_duplicate)
+    if args.dry_run:
+        for text in plan.confirmations:
+            print(f"check: {text}")
+        print(
+            f"{path.name}: would write {plan.summary(args.on_duplicate)} (dry run, nothing written)"
+        )
+        _print_changes(changed)
+        return 0
+    if plan.confirmations and not args.confirm:
+        for text in plan.confirmations:
+            print(f"check: {text}")
+        _print_changes(changed)
+        print(
+            f"{path.name}: nothing was written; check the above, then run again with "
+            "--confirm, or with a --mapping that maps the partnership id differently",
+            file=sys.stderr,
+        )
+        return 1
     try:
-        change = commit_import(folder, plan, on_duplicate=args.on_duplicate, user=_user())
+        change = commit_import(
+            folder, plan, on_duplicate=args.on_duplicate, user=_user(), confirmed=args.confirm
+        )
     except (DataError, StaleDataError, ConflictError) as err:
         problems = getattr(err, "problems", None) or [err]
         for problem in problems:
@@ -114,7 +157,14 @@ def _import(args: argparse.Namespace) -> int:
         print("nothing was written", file=sys.stderr)
         return 1
     print(f"{path.name}: {plan.summary(args.on_duplicate)} (change {change.change_id})")
+    _print_changes(changed)
     return 0
+
+
+def _print_changes(changed: list) -> None:
+    """Each changed cell of an existing row, as before → after."""
+    for c in changed:
+        print(f"  {c.file} {c.row}, {c.column}: {c.before!r} → {c.after!r}")
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -382,6 +432,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="kind for rows without one (default: actual)",
     )
     imp.add_argument("--perspective", help="perspective for rows without one")
+    imp.add_argument(
+        "--keep",
+        action="append",
+        metavar="COLUMN[=NAME]",
+        help="keep an unmapped column of the file as an extra column of partnerships.csv "
+        "(optionally under another name); placements.csv takes only axis columns",
+    )
+    imp.add_argument(
+        "--keep-unmapped",
+        action="store_true",
+        help="keep every unmapped column as an extra column of partnerships.csv",
+    )
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what the import would add and change (each changed cell, before → after) "
+        "without writing anything",
+    )
+    imp.add_argument(
+        "--confirm",
+        action="store_true",
+        help="write even though the import would rename existing partnerships or add new "
+        "ones named like existing ones (without it, such an import is refused)",
+    )
     imp.set_defaults(func=_import)
 
     his = sub.add_parser("history", help="list the recorded changes, newest first")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,11 @@ import plotting as pp
 from plotting.history import read_history
 
 PAGE = "app_pages/data.py"
+
+
+def shown(markdown: str) -> str:
+    """Text as the reader sees it: the page escapes user text (file names, cells)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 @pytest.fixture
@@ -135,7 +141,7 @@ def test_import_preview_then_commit(app, tiny: Path) -> None:
     go = next(b for b in at.button if b.label.startswith("Import:"))
     assert go.label == "Import: 0 new partnership(s), 0 changed, 1 new placement(s)"
     go.click().run()
-    assert any("Imported euro.csv" in s.value for s in at.success)
+    assert any("Imported euro.csv" in shown(s.value) for s in at.success)
     last = pp.load_dataset(tiny).placements.iloc[-1]
     assert (last["partnership_id"], last["delivery_policy"], str(last["date"].date())) == (
         "alpha",
@@ -149,7 +155,7 @@ def test_import_shows_the_new_data_in_a_new_editor_then_clears_the_upload(app, t
     before = at.data_editor[0].proto.id
     at.file_uploader(key="imp_file_0").upload("euro.csv", EURO, "text/csv").run()
     next(b for b in at.button if b.label.startswith("Import:")).click().run()
-    (message,) = [s.value for s in at.success]
+    (message,) = [shown(s.value) for s in at.success]
     assert message.startswith("Imported euro.csv")
     assert at.data_editor[0].proto.id != before, "a fresh editor for the imported data"
     at.run()  # the next run, e.g. the first edit: upload cleared, message gone, same editor
@@ -180,4 +186,107 @@ def test_upload_that_is_not_a_spreadsheet(app, tiny: Path) -> None:
     at.file_uploader(key="imp_file_0").upload(
         "pic.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "text/csv"
     ).run()
-    assert any("not a text (CSV) file" in e.value for e in at.error)
+    assert any("not a text (CSV) file" in shown(e.value) for e in at.error)
+
+
+CODES = (
+    b"Code,Name,Date,Perspective,delivery_policy,Budget,Lead officer,<i>Spare</i>\n"
+    b"P-001,Alpha Water Alliance,2025-01-01,donor,1,1200,<b>Ana</b>,x\n"
+    b"P-002,=cmd(),2025-01-01,donor,2,800,Ben\x07,y\n"
+)
+
+
+def import_button(at):
+    return next(b for b in at.button if b.label.startswith("Import:"))
+
+
+def test_guessed_id_column_that_matches_no_id_warns_before_anything_is_written(
+    app, tiny: Path
+) -> None:
+    before = {n: (tiny / n).read_bytes() for n in ("partnerships.csv", "placements.csv")}
+    at = app(tiny, PAGE)
+    at.file_uploader(key="imp_file_0").upload("codes.csv", CODES, "text/csv").run()
+    assert not at.exception
+    (warning,) = [shown(w.value) for w in at.warning]
+    assert "The column 'Code', mapped to the partnership id, matches none" in warning
+    assert "1 name in the file matches existing partnerships (Alpha Water Alliance)" in warning
+    assert import_button(at).disabled, "nothing can be written before confirming"
+    confirm = next(c for c in at.checkbox if c.label == "I checked: import anyway")
+    assert confirm.value is False
+    # Changing the mapping instead: rows are matched by name and the warning goes.
+    tag = next(s for s in at.selectbox if s.label == "Partnership id").key.rsplit("_", 1)[1]
+    at.selectbox(key=f"imp_map_partnership_id_{tag}").set_value("").run()
+    assert not at.warning
+    assert not import_button(at).disabled
+    assert {n: (tiny / n).read_bytes() for n in before} == before
+    # Back to the guess, and confirming: written as new partnerships.
+    at.selectbox(key=f"imp_map_partnership_id_{tag}").set_value("Code").run()
+    assert import_button(at).disabled
+    next(c for c in at.checkbox if c.label == "I checked: import anyway").check().run()
+    import_button(at).click().run()
+    assert any("Imported codes.csv" in shown(s.value) for s in at.success)
+    ids = pp.load_dataset(tiny).partnerships["partnership_id"].tolist()
+    assert ids[-2:] == ["P-001", "P-002"]
+
+
+def test_unmapped_columns_are_listed_and_kept_and_user_text_stays_text(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    at.file_uploader(key="imp_file_0").upload("codes.csv", CODES, "text/csv").run()
+    tag = next(s for s in at.selectbox if s.label == "Partnership id").key.rsplit("_", 1)[1]
+    at.selectbox(key=f"imp_map_partnership_id_{tag}").set_value("").run()
+    listed = next(m.value for m in at.markdown if m.value.startswith("**Not imported:**"))
+    assert shown(listed) == "**Not imported:** Code, Budget, Lead officer, <i>Spare</i>"
+    assert any("placements.csv holds only the axis columns" in c.value for c in at.caption)
+    keep = at.multiselect(key=f"imp_keep_{tag}")
+    keep.set_value(["Budget", "Lead officer"]).run()
+    assert not at.exception
+    assert any(
+        "New column(s) of partnerships.csv: Budget, Lead officer" in shown(c.value)
+        for c in at.caption
+    )
+    # The control character is removed, and the cell named.
+    warnings = next(d.value for d in at.dataframe if "Cleaned" in d.value.columns)
+    assert warnings.iloc[0].tolist() == [
+        "codes.csv",
+        3,
+        "Lead officer",
+        "removed control character(s) U+0007",
+    ]
+    # Before → after of the existing partnership, with the count.
+    assert any(
+        e.label == "Changes to existing partnerships: 1 existing partnership changes: 2 cells."
+        for e in at.expander
+    )
+    changes = next(d.value for d in at.dataframe if "Before" in d.value.columns)
+    assert changes.values.tolist() == [
+        ["alpha", "Budget", "", "1200"],
+        ["alpha", "Lead officer", "", "<b>Ana</b>"],
+    ]
+    # User text in Markdown is escaped: no element carries raw markup.
+    for element in [*at.markdown, *at.caption, *at.warning, *at.info]:
+        assert "<b>" not in element.value and "<i>" not in element.value
+    import_button(at).click().run()
+    parts = pp.load_dataset(tiny).partnerships.set_index("partnership_id")
+    assert parts.loc["alpha", "Lead officer"] == "<b>Ana</b>"
+    assert parts.loc["cmd", "Budget"] == "800" and parts.loc["cmd", "name"] == "=cmd()"
+
+
+def test_import_preview_shows_partial_starts_and_replaced_cells(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    text = (
+        b"partnership_id,name,started,date,perspective,kind,delivery_policy\n"
+        b"alpha,Alpha Water Alliance,,2023-03-01,public,actual,-2\n"
+        b"delta,Delta Fund,marzo de 2019,2025-01-01,donor,actual,1\n"
+    )
+    at.file_uploader(key="imp_file_0").upload("p.csv", text, "text/csv").run()
+    new = next(d.value for d in at.dataframe if "region" in d.value.columns)
+    assert new[["partnership_id", "started"]].values.tolist() == [["delta", "2019-03"]]
+    assert not any(d for d in at.dataframe if "Placement" in d.value.columns)
+    tag = next(s for s in at.selectbox if s.label == "Partnership id").key.rsplit("_", 1)[1]
+    at.radio(key=f"imp_dup_{tag}").set_value("replace").run()
+    replaced = next(d.value for d in at.dataframe if "Placement" in d.value.columns)
+    assert replaced.values.tolist() == [
+        ["alpha · 2023-03-01 · public · actual", "delivery_policy", "-3", "-2"]
+    ]
+    assert any("Replacing changes 1 cell(s)" in c.value for c in at.caption)
+    assert import_button(at).label.endswith("1 duplicate placement(s) replaced")

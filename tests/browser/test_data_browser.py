@@ -141,3 +141,67 @@ def test_edit_right_after_import_is_kept(page: Page, server: Server, tmp_path: P
         "nakuru-water-kiosks",
         "Imported just before an edit",
     )
+
+
+CODES = (
+    b"Code,Name,Date,Perspective,delivery_policy,Budget,Lead officer\n"
+    b"P-17,Lake Victoria Small Towns Water Alliance,2026-05-01,donor,1,1200,<b>Ana</b>\x07\n"
+)
+
+
+def test_import_warns_about_a_guessed_id_then_keeps_an_extra_column(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
+    """A guessed id column that matches no id, while a name matches, stops the import;
+    mapping by name instead adds to the existing partnership, keeping the Budget column."""
+    before = {n: (server.data / n).read_bytes() for n in ("partnerships.csv", "placements.csv")}
+    page.goto(server.url)
+    wait_ready(page, "Plotting Partnerships")
+    page.goto(f"{server.url}/data")
+    wait_ready(page, "Data")
+    path = tmp_path / "codes.csv"
+    path.write_bytes(CODES)
+    main(page).locator('input[type="file"]').set_input_files(str(path))
+    wait_ready(page)
+    warning = main(page).get_by_text("The column 'Code', mapped to the partnership id", exact=False)
+    expect(warning).to_be_visible(timeout=20_000)
+    button = main(page).get_by_role("button", name="Import: 1 new partnership(s)")
+    expect(button).to_be_disabled()
+    expect(main(page).get_by_text("Budget, Lead officer", exact=False)).to_be_visible()
+    expect(main(page).get_by_text("removed control character(s) U+0007")).to_have_count(1)
+    expect(main(page).get_by_text("1 cell(s) cleaned", exact=True)).to_be_visible()
+    page.screenshot(path=str(tmp_path / "import-warning.png"))
+
+    main(page).get_by_role("combobox", name="Partnership id").click()
+    page.get_by_role("option", name="— not in the file —").click()
+    wait_ready(page)
+    expect(warning).to_have_count(0)
+    keep = main(page).get_by_role("combobox", name="Keep as extra columns of partnerships.csv")
+    keep.click()
+    page.get_by_role("option", name="Budget").click()
+    page.keyboard.press("Escape")
+    wait_ready(page)
+    expect(
+        main(page).get_by_text("1 existing partnership changes: 1 cell.", exact=False)
+    ).to_be_visible(timeout=20_000)
+    page.screenshot(path=str(tmp_path / "import-preview.png"))
+    button = main(page).get_by_role(
+        "button",
+        name="Import: 0 new partnership(s), 1 changed, 1 new placement(s); 1 new column(s)",
+    )
+    expect(button).to_be_enabled()
+    button.click()
+    wait_ready(page)
+    expect(main(page).get_by_text("Imported codes.csv", exact=False)).to_be_visible()
+    parts = {r["partnership_id"]: r for r in rows(server, "partnerships.csv")}
+    assert parts["lake-victoria-small-towns"]["Budget"] == "1200"
+    assert "Lead officer" not in parts["lake-victoria-small-towns"]
+    last = rows(server, "placements.csv")[-1]
+    assert (last["partnership_id"], last["date"]) == ("lake-victoria-small-towns", "2026-05-01")
+
+    page.get_by_role("tab", name="History").click()
+    wait_ready(page)
+    main(page).get_by_role("button", name="Undo this change").click()
+    wait_ready(page)
+    expect(main(page).get_by_text("Undone (recorded as change", exact=False)).to_be_visible()
+    assert {n: (server.data / n).read_bytes() for n in before} == before
