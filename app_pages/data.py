@@ -251,13 +251,7 @@ with tab_edit:
         st.session_state[EDIT] = snap
     table = snap["table"]
     stale = pp.data_signature(folder) != snap["signature"]
-    warning = st.empty()
-    if stale:
-        warning.warning(
-            "Someone else changed the data since you opened this table. Reload to see their "
-            "change before you edit; saving now would be refused.",
-            icon=":material/sync_problem:",
-        )
+    warning = st.empty()  # filled once the edits are known
     st.caption(
         "Double-click a cell to edit it; add rows at the bottom; select rows and press Delete "
         "to remove them. Nothing is written until you save."
@@ -274,6 +268,19 @@ with tab_edit:
         # Nothing edited yet: quietly show the newer data instead of warning.
         st.session_state.pop(EDIT, None)
         st.rerun()
+    if stale and (clash := changes.conflict(folder, ops)) is not None:
+        # Only rows someone else changed or removed since stand in the way; their
+        # additions and edits of other rows do not.
+        what = (
+            f"changed or removed {clash.rows} of the rows you edited"
+            if clash.rows
+            else "changed the columns of this table"
+        )
+        warning.warning(
+            f"Someone else {what} since you opened this table. Reload to see their change "
+            "before you edit; saving now would be refused.",
+            icon=":material/sync_problem:",
+        )
     removed_ids = [
         o.before["partnership_id"]
         for o in ops
