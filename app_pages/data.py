@@ -19,9 +19,14 @@ st.caption(
     "Bring data in from a spreadsheet, fix it here, undo a mistake, or take it away. "
     "Every change is checked like the files themselves and recorded in the history."
 )
-state.show_problems(ds.problems)
+# Both always take their place (empty or not), so that the tabs below keep theirs: moved,
+# the tabs would be drawn anew and close the open one (after a save, the Edit tab).
+with st.container():
+    state.show_problems(ds.problems)
 if flash := st.session_state.pop("data_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.container().success(flash, icon=":material/check_circle:")
+else:
+    st.container()
 
 
 def _dataset_zip(folder) -> bytes:
@@ -277,8 +282,8 @@ with tab_edit:
             else "changed the columns of this table"
         )
         warning.warning(
-            f"Someone else {what} since you opened this table. Reload to see their change "
-            "before you edit; saving now would be refused.",
+            f"Someone else {what} since you opened this table: saving now would be "
+            "refused. Press *Reload / discard* to see their change, then edit again.",
             icon=":material/sync_problem:",
         )
     removed_ids = [

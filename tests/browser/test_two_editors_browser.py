@@ -24,11 +24,16 @@ def names(server: Server) -> list[str]:
 def open_editor(page: Page, server: Server, who: str):
     page.goto(server.url)
     wait_ready(page, "Plotting Partnerships")
-    page.get_by_label("Your name").fill(who)
-    page.keyboard.press("Enter")
-    wait_ready(page)
     page.goto(f"{server.url}/data")
     wait_ready(page, "Data")
+    page.get_by_role("textbox", name="Your name").fill(who)
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    return edit_tab(page)
+
+
+def edit_tab(page: Page):
+    """The table editor, on the Edit tab (a save's rerun may show another tab)."""
     page.get_by_role("tab", name="Edit").click()
     grid = page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
     grid.wait_for()
@@ -63,11 +68,9 @@ def test_two_people_edit_the_same_table(
         assert names(server)[:3] == ["Ann's alliance", "Bob's venture", first[2]]
 
         # The same row: Ann saves first; Bob, who loaded it before, is warned and refused.
-        ann_grid = page.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
-        edit_cell(page, ann_grid, 2, 500, "Ann's programme")
+        edit_cell(page, edit_tab(page), 2, 500, "Ann's programme")
         save(page)
-        bob_grid = bob.locator('[role="tabpanel"]:visible [data-testid="stDataFrame"]').first
-        edit_cell(bob, bob_grid, 2, 500, "Bob's programme")
+        edit_cell(bob, edit_tab(bob), 2, 500, "Bob's programme")
         wait_ready(bob)
         expect(
             main(bob).get_by_text("Someone else changed or removed 1 of the rows you edited")
