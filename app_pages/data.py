@@ -20,9 +20,14 @@ st.caption(
     "Bring data in from a spreadsheet, fix it here, undo a mistake, or take it away. "
     "Every change is checked like the files themselves and recorded in the history."
 )
-state.show_problems(ds.problems)
+# Both always take their place (empty or not), so that the tabs below keep theirs: moved,
+# the tabs would be drawn anew and close the open one (after a save, the Edit tab).
+with st.container():
+    state.show_problems(ds.problems)
 if flash := st.session_state.pop("data_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.container().success(flash, icon=":material/check_circle:")
+else:
+    st.container()
 
 
 def _dataset_zip(folder) -> bytes:
@@ -336,13 +341,7 @@ with tab_edit:
         st.session_state[EDIT] = snap
     table = snap["table"]
     stale = pp.data_signature(folder) != snap["signature"]
-    warning = st.empty()
-    if stale:
-        warning.warning(
-            "Someone else changed the data since you opened this table. Reload to see their "
-            "change before you edit; saving now would be refused.",
-            icon=":material/sync_problem:",
-        )
+    warning = st.empty()  # filled once the edits are known
     st.caption(
         "Double-click a cell to edit it; add rows at the bottom; select rows and press Delete "
         "to remove them. Nothing is written until you save."
@@ -359,6 +358,19 @@ with tab_edit:
         # Nothing edited yet: quietly show the newer data instead of warning.
         st.session_state.pop(EDIT, None)
         st.rerun()
+    if stale and (clash := changes.conflict(folder, ops)) is not None:
+        # Only rows someone else changed or removed since stand in the way; their
+        # additions and edits of other rows do not.
+        what = (
+            f"changed or removed {clash.rows} of the rows you edited"
+            if clash.rows
+            else "changed the columns of this table"
+        )
+        warning.warning(
+            f"Someone else {what} since you opened this table: saving now would be "
+            "refused. Press *Reload / discard* to see their change, then edit again.",
+            icon=":material/sync_problem:",
+        )
     removed_ids = [
         o.before["partnership_id"]
         for o in ops

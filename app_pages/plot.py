@@ -54,7 +54,7 @@ def _create_partnership() -> None:
         values["partnership_id"] = unique_id(slugify(name), ids) if name else ""
     values["partners"] = (values["partners"] or "").replace("\n", ";")
     try:
-        record = pp.add_partnership(state.data_dir(), values)
+        record = pp.add_partnership(state.data_dir(), values, user=state.user())
     except pp.DataError as err:
         st.session_state["new_problems"] = err.problems
         return
@@ -235,7 +235,7 @@ def _save() -> None:
         **current_position(),
     }
     try:
-        pp.append_placement(state.data_dir(), placement)
+        pp.append_placement(state.data_dir(), placement, user=state.user())
     except pp.DataError as err:
         st.session_state["plot_save_problems"] = err.problems
         return

@@ -1,10 +1,15 @@
 """Recorded, undoable edits of a dataset: row-level operations committed all-or-nothing.
 
 Every edit (from the Data page, an import, an undo) becomes a list of `Op`s. `commit`
-takes the folder lock, refuses when a file changed since the editor loaded it (so one
-session never overwrites another's change), applies the ops to the files' rows, checks
-the result with the same validators as loading, writes every touched file atomically,
-and records the change in the history. `undo` commits the inverse of a change.
+takes the folder lock, applies the ops to the files' rows as they are now, checks the
+result with the same validators as loading, writes every touched file atomically, and
+records the change in the history. `undo` commits the inverse of a change.
+
+The check against other people's changes is row by row, so that people working at once
+do not get in each other's way: a row that a change adds always goes in (validated
+with the rest: two people adding the same partnership id are still caught), and a
+change that changes or removes rows is refused only when one of those very rows is no
+longer in the file as the editor loaded it (someone else changed or removed it since).
 """
 
 from __future__ import annotations
@@ -22,24 +27,45 @@ import pandas as pd
 
 from plotting.history import Change, Op, new_change, read_history, record, undone_ids
 from plotting.model import AXES_FILE, DATA_FILES, PARTNERSHIPS_FILE, PLACEMENTS_FILE, Problem
-from plotting.storage import DataError, _fsync_dir, data_signature, folder_lock
+from plotting.storage import DataError, _fsync_dir, folder_lock
 from plotting.storage import _encode_rows as encode_rows
 from plotting.validation import validate_axes, validate_partnerships, validate_placements
 
 
-class StaleDataError(Exception):
-    """The files changed since they were loaded for editing: reload, then edit again."""
-
-    def __init__(self, files: list[str]) -> None:
-        super().__init__(
-            f"{', '.join(files)} changed since you loaded the data (someone else saved); "
-            "reload to see their change, then edit again"
-        )
-        self.files = files
-
-
 class ConflictError(Exception):
-    """An operation's row is no longer there (it changed since), so nothing was written."""
+    """An operation's row is no longer there (it changed since), so nothing was written.
+
+    Attributes:
+        files: the files whose rows (or columns) changed since, when that is the reason.
+        rows: how many of the change's rows are gone.
+    """
+
+    def __init__(self, message: str, files: Iterable[str] = (), rows: int = 0) -> None:
+        super().__init__(message)
+        self.files = sorted(set(files))
+        self.rows = rows
+
+
+class StaleDataError(ConflictError):
+    """Rows this edit changes or removes were changed by someone else since it loaded them.
+
+    Reload, then edit again. Rows an edit adds never cause it.
+    """
+
+    def __init__(self, files: list[str], rows: int = 0) -> None:
+        which = (
+            f"someone else changed or removed {rows} of the rows you changed"
+            if rows > 1
+            else "someone else changed or removed a row you changed"
+            if rows == 1
+            else "someone else changed its columns"
+        )
+        super().__init__(
+            f"{', '.join(files)} changed since you loaded the data ({which}); "
+            "reload to see their change, then edit again",
+            files,
+            rows,
+        )
 
 
 @dataclass
@@ -102,16 +128,24 @@ def _key(row: Mapping[str, str], header: list[str]) -> tuple[str, ...]:
 def apply_ops(tables: dict[str, Table], ops: Iterable[Op]) -> list[Op]:
     """Apply ops in order to the tables, in place; returns them with row positions filled.
 
+    A row to change or remove is found by its content (as the editor loaded it), first
+    at the position it had, so rows that others added or removed elsewhere do not matter.
+
     Raises:
-        ConflictError: a row to change or remove is not there any more.
+        ConflictError: rows to change or remove are not there any more (`files` and
+            `rows` say which and how many), or a value has no column to go in.
     """
     applied: list[Op] = []
+    gone: list[Op] = []
     for op in ops:
         table = tables[op.file]
         if op.header:
-            _apply_header(table, op)
-            applied.append(op)
+            if _apply_header(table, op):
+                applied.append(op)
+            else:
+                gone.append(op)
             continue
+        _check_columns(table, op)
         if op.before is None:
             assert isinstance(op.after, dict)
             pos = (
@@ -123,46 +157,82 @@ def apply_ops(tables: dict[str, Table], ops: Iterable[Op]) -> list[Op]:
             applied.append(replace(op, position=pos))
             continue
         assert isinstance(op.before, dict)
-        want = _key(op.before, table.header)
-        hint = op.position
-        if (
-            hint is not None
-            and 0 <= hint < len(table.rows)
-            and _key(table.rows[hint], table.header) == want
-        ):
-            i = hint
-        else:
-            # The last matching row: a later duplicate is the one a user most likely means.
-            for i in range(len(table.rows) - 1, -1, -1):
-                if _key(table.rows[i], table.header) == want:
-                    break
-            else:
-                i = -1
+        i = _find(table, op)
         if i < 0:
-            raise ConflictError(
-                f"{op.file}: a row this change needs is no longer there (it was changed or "
-                "removed since); reload and try again"
-            )
+            gone.append(op)
+            continue
         if op.after is None:
             del table.rows[i]
         else:
             assert isinstance(op.after, dict)
             table.rows[i] = {c: op.after.get(c, "") for c in table.header}
         applied.append(replace(op, position=i))
+    if gone:
+        files = sorted({op.file for op in gone})
+        rows = sum(1 for op in gone if not op.header)
+        what = f"{rows} row(s) this change needs are" if rows else "the columns it expects are"
+        raise ConflictError(
+            f"{', '.join(files)}: {what} no longer there (changed or removed since); "
+            "reload and try again",
+            files,
+            rows,
+        )
     return applied
 
 
-def _apply_header(table: Table, op: Op) -> None:
+def _find(table: Table, op: Op) -> int:
+    """Where the row an op changes or removes is now (-1: not there any more)."""
+    assert isinstance(op.before, dict)
+    if any(v for c, v in op.before.items() if c not in table.header):
+        return -1  # a column with a value in it was removed since
+    want = _key(op.before, table.header)
+    hint = op.position
+    if (
+        hint is not None
+        and 0 <= hint < len(table.rows)
+        and _key(table.rows[hint], table.header) == want
+    ):
+        return hint
+    # The last matching row: a later duplicate is the one a user most likely means.
+    for i in range(len(table.rows) - 1, -1, -1):
+        if _key(table.rows[i], table.header) == want:
+            return i
+    return -1
+
+
+def _check_columns(table: Table, op: Op) -> None:
+    """Refuse a row value that the file has no column for (it would be dropped silently)."""
+    if not isinstance(op.after, dict):
+        return
+    before = op.before if isinstance(op.before, dict) else {}
+    lost = [c for c, v in op.after.items() if v and c not in table.header and before.get(c) != v]
+    if lost:
+        raise ConflictError(
+            f"{op.file} has no column {lost[0]!r} for a value this change writes (its columns "
+            "may have changed since the data was loaded); reload and try again"
+        )
+
+
+def _apply_header(table: Table, op: Op) -> bool:
+    """Change a file's columns; False (nothing done) when they changed since.
+
+    Columns it drops must be blank by then (an earlier op blanks them, so that an undo
+    restores the values): a value someone else wrote there since makes it False too.
+    """
     assert isinstance(op.before, list) and isinstance(op.after, list)
     if table.header != op.before:
-        raise ConflictError(f"{op.file}: its columns changed since; reload and try again")
+        return False
     renamed = op.renamed or {}
+    dropped = [c for c in op.before if c not in op.after and c not in renamed]
+    if any(row.get(c) for row in table.rows for c in dropped):
+        return False
     new_rows = []
     for row in table.rows:
         moved = {renamed.get(k, k): v for k, v in row.items()}
         new_rows.append({c: moved.get(c, "") for c in op.after})
     table.header = list(op.after)
     table.rows = new_rows
+    return True
 
 
 def _validate(tables: dict[str, Table]) -> list[Problem]:
@@ -195,9 +265,14 @@ def commit(
 ) -> Change:
     """Apply ops to the dataset all-or-nothing, and record them as one change.
 
+    The ops apply to the files as they are when the lock is taken, so changes saved by
+    others since the editor loaded the data are kept: rows added are always added; rows
+    changed or removed must still be in the file exactly as the editor loaded them.
+
     Args:
-        expected: the `data_signature` the editor loaded; when a touched file has
-            changed since, nothing is written and StaleDataError is raised.
+        expected: given (the `data_signature` the editor or import loaded), the change is
+            an edit of loaded data: rows of it that someone else changed or removed since
+            raise StaleDataError. Without it (an undo), ConflictError.
 
     Raises:
         StaleDataError, ConflictError, or DataError (the result would be invalid: its
@@ -206,15 +281,14 @@ def commit(
     folder = Path(folder)
     touched = sorted({op.file for op in ops})
     with folder_lock(folder):
-        if expected is not None:
-            now = {name: (mtime, size) for name, mtime, size in data_signature(folder)}
-            then = {name: (mtime, size) for name, mtime, size in expected}
-            stale = [f for f in touched if now.get(f) != then.get(f)]
-            if stale:
-                raise StaleDataError(stale)
         tables = {name: read_table(folder / name) for name in DATA_FILES}
         before = Counter(_kind(p) for p in _validate(tables))
-        ops = apply_ops(tables, ops)
+        try:
+            ops = apply_ops(tables, ops)
+        except ConflictError as err:
+            if expected is not None and err.files:
+                raise StaleDataError(err.files, err.rows) from None
+            raise
         after_problems = _validate(tables)
         after = Counter(_kind(p) for p in after_problems)
         new_kinds = {k for k in after if after[k] > before.get(k, 0)}
@@ -265,6 +339,20 @@ def undo(folder: Path | str, change_id: str, *, user: str) -> Change:
     return commit(folder, inverse, action=f"Undo: {target.action}", user=user, undoes=change_id)
 
 
+def conflict(folder: Path | str, ops: list[Op]) -> ConflictError | None:
+    """Why `commit` would refuse these ops now (None: it would not, validation aside).
+
+    For an editor to warn before saving: rows it changes or removes that someone else
+    changed or removed since it loaded them. Reads the files without the lock, so
+    `commit` checks again.
+    """
+    try:
+        apply_ops(load_tables(folder), ops)
+    except ConflictError as err:
+        return StaleDataError(err.files, err.rows) if err.files else err
+    return None
+
+
 # ---- edits expressed as ops ------------------------------------------------------------
 
 
@@ -300,12 +388,12 @@ def table_ops(
             old = table.rows[idx]
             new = {**old, **cells}
             if new != old:
-                ops.append(Op(file, dict(old), new))
+                ops.append(Op(file, dict(old), new, position=idx))
         elif any(cells.values()):
             ops.append(Op(file, None, {c: cells.get(c, "") for c in table.header}))
     for pos in positions:
         if pos not in kept:
-            ops.append(Op(file, dict(table.rows[pos]), None))
+            ops.append(Op(file, dict(table.rows[pos]), None, position=pos))
     return ops
 
 

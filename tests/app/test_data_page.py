@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 import plotting as pp
+from plotting import changes
 from plotting.history import read_history
+from tests.conftest import NEW_PLACEMENT
 
 PAGE = "app_pages/data.py"
 
@@ -95,28 +97,56 @@ def test_deleting_a_partnership_with_placements_asks_first(app, edits, tiny: Pat
     )
 
 
-def test_stale_edit_is_refused_with_a_reload_offer(app, edits, tiny: Path) -> None:
+def _someone_else_sets(folder: Path, row: int, col: str, value: str) -> None:
+    """Another session's saved edit of one partnership cell."""
+    tables = changes.load_tables(folder)
+    frame = set_cell(tables["partnerships.csv"].frame(), row, col, value)
+    ops = changes.table_ops("partnerships.csv", tables["partnerships.csv"], frame)
+    changes.commit(folder, ops, action="Edited", user="someone else", expected=())
+
+
+def test_edits_of_other_rows_and_additions_by_others_do_not_block_a_save(
+    app, edits, tiny: Path
+) -> None:
     edits(lambda f: set_cell(f, 1, "country", "Togo"))
     at = app(tiny, PAGE)
-    pp.append_placement(
-        tiny,
-        {
-            "partnership_id": "beta",
-            "date": "2025-01-01",
-            "perspective": "x",
-            "kind": "actual",
-            "delivery_policy": 1,
-        },
-    )
-    pp.add_partnership(tiny, {"partnership_id": "delta", "name": "Delta"})
+    pp.append_placement(tiny, {**NEW_PLACEMENT, "partnership_id": "beta"}, user="someone else")
+    pp.add_partnership(tiny, {"partnership_id": "delta", "name": "Delta"}, user="someone else")
+    _someone_else_sets(tiny, 2, "sector", "Schools")
     at.run()
-    assert any("Someone else changed the data" in w.value for w in at.warning)
+    assert not at.warning, "nothing stands in the way of this edit"
     at.button(key="edit_save").click().run()
-    assert any("changed since you loaded" in e.value for e in at.error)
-    assert (
-        pp.load_dataset(tiny).partnerships.set_index("partnership_id").loc["beta", "country"]
-        == "Ghana"
+    assert not at.error and not at.exception
+    parts = pp.load_dataset(tiny).partnerships.set_index("partnership_id")
+    assert parts.loc["beta", "country"] == "Togo" and parts.loc["gamma", "sector"] == "Schools"
+    assert "delta" in parts.index
+    assert [c.user for c in read_history(tiny)][:3] == ["someone else"] * 3
+
+
+def test_an_edit_of_a_row_someone_else_changed_is_refused_with_a_reload_offer(
+    app, edits, tiny: Path
+) -> None:
+    edits(lambda f: set_cell(f, 1, "country", "Togo"))
+    at = app(tiny, PAGE)
+    _someone_else_sets(tiny, 1, "sector", "Sanitation and hygiene")
+    at.run()
+    assert any(
+        "Someone else changed or removed 1 of the rows you edited" in w.value for w in at.warning
     )
+    at.button(key="edit_save").click().run()
+    assert any(
+        "changed since you loaded the data (someone else changed or removed a row you changed)"
+        in e.value
+        for e in at.error
+    )
+    parts = pp.load_dataset(tiny).partnerships.set_index("partnership_id")
+    assert parts.loc["beta", "country"] == "Ghana"
+    assert parts.loc["beta", "sector"] == "Sanitation and hygiene"
+    assert at.button(key="edit_reload").label == "Reload / discard"
+    at.button(key="edit_reload").click().run()
+    assert not at.warning and not at.error
+    shown = at.data_editor[0].value
+    assert shown.loc[1, "sector"] == "Sanitation and hygiene"
 
 
 def test_export_buttons(app, tiny: Path) -> None:

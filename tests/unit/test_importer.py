@@ -12,7 +12,6 @@ import pytest
 from openpyxl import Workbook
 
 import plotting as pp
-from plotting.changes import StaleDataError
 from plotting.history import read_history
 from plotting.importer import (
     MAX_UPLOAD_BYTES,
@@ -238,27 +237,6 @@ def test_duplicates_are_reported_then_skipped_or_replaced(
         (ds.placements["partnership_id"] == "beta") & (ds.placements["date"] == "2023-05-01")
     ]
     assert row["delivery_policy"].tolist() == [1.0 if choice == "skip" else value]
-
-
-def test_commit_is_refused_when_data_changed_since_preview(tiny: Path) -> None:
-    source = read_source(
-        "x.csv", b"partnership_id,date,perspective,delivery_policy\nalpha,2025-01-01,donor,1\n"
-    )
-    plan = plan_import(
-        tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes)
-    )
-    pp.append_placement(
-        tiny,
-        {
-            "partnership_id": "beta",
-            "date": "2025-02-02",
-            "perspective": "x",
-            "kind": "actual",
-            "delivery_policy": 2,
-        },
-    )
-    with pytest.raises(StaleDataError):
-        commit_import(tiny, plan, user="t")
 
 
 def test_import_is_one_undoable_change(tiny: Path) -> None:
