@@ -24,7 +24,14 @@ from plotting.history import Change, Op, new_change, read_history, record, undon
 from plotting.model import AXES_FILE, DATA_FILES, PARTNERSHIPS_FILE, PLACEMENTS_FILE, Problem
 from plotting.storage import DataError, _fsync_dir, data_signature, folder_lock
 from plotting.storage import _encode_rows as encode_rows
-from plotting.validation import validate_axes, validate_partnerships, validate_placements
+from plotting.text import without_control_characters
+from plotting.validation import (
+    LEFT_OUT_NOTE,
+    left_out_partnerships,
+    validate_axes,
+    validate_partnerships,
+    validate_placements,
+)
 
 
 class StaleDataError(Exception):
@@ -170,18 +177,50 @@ def _validate(tables: dict[str, Table]) -> list[Problem]:
     problems: list[Problem] = []
 
     def raw(name: str) -> pd.DataFrame:
-        frame = tables[name].frame()
+        try:
+            frame = tables[name].frame()
+        except UnicodeEncodeError:
+            frame = _frame_without_surrogates(tables[name], name, problems)
         frame["_row"] = range(2, len(frame) + 2)
         return frame
 
     axes = validate_axes(raw(AXES_FILE), problems)
-    parts = validate_partnerships(raw(PARTNERSHIPS_FILE), problems)
-    validate_placements(raw(PLACEMENTS_FILE), problems, axes, parts["partnership_id"])
+    raw_parts = raw(PARTNERSHIPS_FILE)
+    parts = validate_partnerships(raw_parts, problems)
+    left_out = left_out_partnerships(raw_parts, parts)
+    validate_placements(raw(PLACEMENTS_FILE), problems, axes, parts["partnership_id"], left_out)
     return problems
 
 
+def _frame_without_surrogates(table: Table, name: str, problems: list[Problem]) -> pd.DataFrame:
+    """The table's frame, each cell holding a lone surrogate reported and cleaned.
+
+    A lone surrogate (half of a character, which no file can hold) cannot even be put
+    in a text column, so it is found here, cell by cell, rather than by the validators.
+    """
+    from plotting.text import control_characters, control_message
+
+    rows = table.rows.values() if isinstance(table.rows, dict) else table.rows
+    cleaned = []
+    for row, cells in enumerate(rows, start=2):
+        fixed = {}
+        for col, value in cells.items():
+            if any("\ud800" <= ch <= "\udfff" for ch in value):
+                problems.append(Problem(name, row, col, control_message(control_characters(value))))
+                value = without_control_characters(value)
+            fixed[col] = value
+        cleaned.append(fixed)
+    index = list(table.rows) if isinstance(table.rows, dict) else list(range(len(cleaned)))
+    return pd.DataFrame(cleaned, columns=table.header, index=index, dtype="str").fillna("")
+
+
 def _kind(problem: Problem) -> tuple[str, str | None, str]:
-    return (problem.file, problem.column, problem.message)
+    """What a problem is, wherever it is: rows move as rows are added and removed.
+
+    The count of placements a dropped partnership takes along is left out, so that
+    adding a placement to an already broken partnership is no new problem.
+    """
+    return (problem.file, problem.column, LEFT_OUT_NOTE.sub("", problem.message))
 
 
 def commit(
@@ -213,17 +252,34 @@ def commit(
             if stale:
                 raise StaleDataError(stale)
         tables = {name: read_table(folder / name) for name in DATA_FILES}
-        before = Counter(_kind(p) for p in _validate(tables))
+        before_problems = _validate(tables)
+        before = Counter(_kind(p) for p in before_problems)
         ops = apply_ops(tables, ops)
         after_problems = _validate(tables)
         after = Counter(_kind(p) for p in after_problems)
         new_kinds = {k for k in after if after[k] > before.get(k, 0)}
         if new_kinds:
-            raise DataError([p for p in after_problems if _kind(p) in new_kinds])
+            raise DataError(_new_problems(before_problems, after_problems, new_kinds))
         _write_all({folder / name: tables[name].encode() for name in touched})
         change = new_change(action, user, ops, undoes)
         record(folder, change)
     return change
+
+
+def _new_problems(
+    before: list[Problem], after: list[Problem], new_kinds: set[tuple[str, str | None, str]]
+) -> list[Problem]:
+    """The problems an edit brings: of a new kind, and not found as such before.
+
+    A problem of the same kind that was already in the data at the same row is not
+    listed again; when rows moved so that none can be told apart, all of the kind are.
+    """
+    old = {(p.file, p.row, p.column, LEFT_OUT_NOTE.sub("", p.message)) for p in before}
+    of_kind = [p for p in after if _kind(p) in new_kinds]
+    fresh = [
+        p for p in of_kind if (p.file, p.row, p.column, LEFT_OUT_NOTE.sub("", p.message)) not in old
+    ]
+    return fresh or of_kind
 
 
 def _write_all(files: Mapping[Path, bytes]) -> None:
