@@ -655,41 +655,45 @@ def started_sort_key(values: pd.Series) -> pd.Series:
 
 # ---- control characters and blank text -----------------------------------------------------
 
-#: Bytes that are, or may start, a control character in UTF-8: C0 controls other than
-#: tab, LF and CR, DEL, and 0xEF (which starts U+FFFE and U+FFFF as EF BF BE / EF BF BF).
-_CONTROL_BYTES = np.zeros(256, dtype=bool)
-_CONTROL_BYTES[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xEF]] = True
+#: C0 control bytes that are no control character here: tab, LF and CR.
+_ALLOWED_CONTROL_BYTES = np.array([0x09, 0x0A, 0x0D], dtype=np.uint8)
+
+
+def _control_bytes(span: np.ndarray) -> np.ndarray:
+    """Offsets in UTF-8 bytes where a control character (`text.control_characters`) starts.
+
+    Such a character is one byte in UTF-8 (a C0 control or DEL), or three for U+FFFE
+    and U+FFFF (EF BF BE and EF BF BF); lone surrogates cannot be stored at all. Each
+    test is one vectorised pass that finds nothing in usual text.
+    """
+    found = []
+    if (span < 0x20).any():
+        at = np.flatnonzero(span < 0x20)
+        found.append(at[~np.isin(span[at], _ALLOWED_CONTROL_BYTES)])
+    if (span == 0x7F).any():
+        found.append(np.flatnonzero(span == 0x7F))
+    if (span == 0xEF).any():
+        at = np.flatnonzero(span[:-2] == 0xEF)
+        at = at[(span[at + 1] == 0xBF) & ((span[at + 2] == 0xBE) | (span[at + 2] == 0xBF))]
+        found.append(at)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
 
 
 def _control_cells(series: pd.Series) -> np.ndarray:
     """The positions of the cells that hold a control character (`text.control_characters`).
 
-    Read from the Arrow bytes when it can be: a control character is one byte in UTF-8
-    (or three, for U+FFFE/U+FFFF), and lone surrogates cannot be stored there at all.
-    Otherwise each distinct value is searched.
+    Read from the Arrow bytes when it can be (`_control_bytes`); otherwise each
+    distinct value is searched.
     """
     buffers = _text_buffers(series) if FAST_CHECKS else None
     if buffers is not None:
         found = []
         start = 0
         for offsets, data in buffers:
-            span = data[offsets[0] : offsets[-1]]
-            if len(span):
-                at = np.flatnonzero(np.take(_CONTROL_BYTES, span))
-                if len(at):
-                    lead = span[at] == 0xEF
-                    if lead.any():
-                        nxt = np.minimum(at + 1, len(span) - 1)
-                        last = np.minimum(at + 2, len(span) - 1)
-                        nonchar = (
-                            (at + 2 < len(span))
-                            & (span[nxt] == 0xBF)
-                            & ((span[last] == 0xBE) | (span[last] == 0xBF))
-                        )
-                        at = at[~lead | nonchar]
-                    if len(at):
-                        cells = np.searchsorted(offsets, at + offsets[0], side="right") - 1
-                        found.append(np.unique(cells) + start)
+            at = _control_bytes(data[offsets[0] : offsets[-1]])
+            if len(at):
+                cells = np.searchsorted(offsets, at + offsets[0], side="right") - 1
+                found.append(np.unique(cells) + start)
             start += len(offsets) - 1
         return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
     codes, distinct = _distinct(series)
