@@ -27,6 +27,7 @@ from plotting.storage import _encode_rows as encode_rows
 from plotting.text import without_control_characters
 from plotting.validation import (
     LEFT_OUT_NOTE,
+    left_out_axes,
     left_out_partnerships,
     validate_axes,
     validate_partnerships,
@@ -184,11 +185,18 @@ def _validate(tables: dict[str, Table]) -> list[Problem]:
         frame["_row"] = range(2, len(frame) + 2)
         return frame
 
-    axes = validate_axes(raw(AXES_FILE), problems)
+    raw_axes = raw(AXES_FILE)
+    axes = validate_axes(raw_axes, problems)
     raw_parts = raw(PARTNERSHIPS_FILE)
     parts = validate_partnerships(raw_parts, problems)
-    left_out = left_out_partnerships(raw_parts, parts)
-    validate_placements(raw(PLACEMENTS_FILE), problems, axes, parts["partnership_id"], left_out)
+    validate_placements(
+        raw(PLACEMENTS_FILE),
+        problems,
+        axes,
+        parts["partnership_id"],
+        left_out_partnerships(raw_parts, parts),
+        left_out_axes(raw_axes, axes),
+    )
     return problems
 
 

@@ -49,6 +49,7 @@ from plotting.model import (
 )
 from plotting.validation import (
     _first_bytes,
+    left_out_axes,
     left_out_partnerships,
     validate_axes,
     validate_partnerships,
@@ -450,6 +451,7 @@ def load_dataset(folder: Path | str) -> Dataset:
     problems: list[Problem] = []
     raw_axes = read_raw(folder / AXES_FILE, problems)
     axes = validate_axes(raw_axes, problems) if raw_axes is not None else []
+    axes_left_out = left_out_axes(raw_axes, axes) if raw_axes is not None else {}
     raw_parts = read_raw(folder / PARTNERSHIPS_FILE, problems)
     if raw_parts is not None:
         partnerships = validate_partnerships(raw_parts, problems)
@@ -470,7 +472,7 @@ def load_dataset(folder: Path | str) -> Dataset:
     del raw_parts
     if raw_places is not None:
         large = len(raw_places) * len(raw_places.columns) >= _TRIM_CELLS
-        placements = validate_placements(raw_places, problems, axes, known, left_out)
+        placements = validate_placements(raw_places, problems, axes, known, left_out, axes_left_out)
         del raw_places
         if large:
             _give_back_freed_memory()

@@ -801,16 +801,35 @@ def left_out_partnerships(raw: pd.DataFrame, valid: pd.DataFrame) -> dict[str, i
     return out
 
 
+def left_out_axes(raw: pd.DataFrame, axes: list[Axis]) -> dict[str, int]:
+    """{axis id: spreadsheet row} of axes left out for a problem of their own.
+
+    Their columns in placements.csv are left out with them, quietly: the axis' own
+    problem says so.
+    """
+    if "axis_id" not in raw.columns or len(raw) == len(axes):
+        return {}
+    known = {a.axis_id for a in axes}
+    out: dict[str, int] = {}
+    for axis_id, row in zip(raw["axis_id"], _row_numbers(raw), strict=True):
+        if axis_id and axis_id not in known and axis_id not in PLACEMENT_RESERVED:
+            out.setdefault(str(axis_id), int(row))
+    return out
+
+
 def _note_left_out(problems: list[Problem], counts: dict[str, int], rows: dict[str, int]) -> None:
     """Add to each dropped partnership's first problem how many placements it takes along."""
     for pid, n in counts.items():
-        row = rows[pid]
-        for i, p in enumerate(problems):
-            if p.file == PARTNERSHIPS_FILE and p.row == row:
-                what = "its placement is" if n == 1 else f"its {n} placements are"
-                message = f"{p.message}; {what} left out until this is fixed"
-                problems[i] = Problem(p.file, p.row, p.column, message)
-                break
+        what = "its placement is" if n == 1 else f"its {n} placements are"
+        _add_note(problems, PARTNERSHIPS_FILE, rows[pid], f"{what} left out until this is fixed")
+
+
+def _add_note(problems: list[Problem], file: str, row: int, note: str) -> None:
+    """Add a note to the first problem of a row of a file."""
+    for i, p in enumerate(problems):
+        if p.file == file and p.row == row:
+            problems[i] = Problem(p.file, p.row, p.column, f"{p.message}; {note}")
+            return
 
 
 def validate_partnerships(raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
@@ -894,6 +913,7 @@ def validate_placements(
     axes: list[Axis],
     partnership_ids: Iterable[str] | None,
     left_out: Mapping[str, int] | None = None,
+    axes_left_out: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Check placements.csv and return its rows that can be used, parsed.
 
@@ -909,12 +929,28 @@ def validate_placements(
         left_out: partnerships left out for a problem of their own, {id: row in
             partnerships.csv} (`left_out_partnerships`). Their placements are left out
             without a problem each; the partnership's problem (in `problems`) says how many.
+        axes_left_out: axes left out for a problem of their own, {id: row in axes.csv}
+            (`left_out_axes`). Their columns are left out quietly, and so are rows with
+            positions on those axes only; the axis' problem says so.
     """
     axis_ids = [a.axis_id for a in axes]
     if not check_columns(problems, PLACEMENTS_FILE, raw, PLACEMENT_KEY):
         return _empty_placements(axis_ids)
+    quiet = [c for c in raw.columns if axes_left_out and c in axes_left_out]
+    for col in quiet:
+        _add_note(
+            problems,
+            AXES_FILE,
+            axes_left_out[col],  # type: ignore[index]
+            "its column in placements.csv is left out until this is fixed",
+        )
     for col in raw.columns:
-        if col not in PLACEMENT_RESERVED and col not in axis_ids and col != "_row":
+        if (
+            col not in PLACEMENT_RESERVED
+            and col not in axis_ids
+            and col != "_row"
+            and col not in quiet
+        ):
             hint = ", ".join(axis_ids) if axis_ids else "none defined in axes.csv"
             problems.append(
                 Problem(
@@ -926,6 +962,8 @@ def validate_placements(
                 )
             )
     present_axes = [a for a in axis_ids if a in raw.columns]
+    if not present_axes and quiet:
+        return _empty_placements(axis_ids)
     if not present_axes:
         problems.append(
             Problem(
@@ -1033,6 +1071,17 @@ def validate_placements(
         )
         valid &= ~bad_kind
     no_value = ~any_value
+    if no_value.any() and quiet:
+        # Rows placed only on axes that are left out go with them, quietly.
+        elsewhere = np.zeros(n, dtype=bool)
+        for col in quiet:
+            cells = raw[col]
+            if pd.api.types.is_float_dtype(cells.dtype):
+                elsewhere |= cells.notna().to_numpy()
+            else:
+                elsewhere |= ~_blank_cells(cells)
+        valid &= ~(no_value & elsewhere)
+        no_value &= ~elsewhere
     if no_value.any():
         # Rows whose only positions are bad: their problems say so, and nothing else does.
         emptied = no_value & bad_number
