@@ -488,3 +488,16 @@ def test_a_lone_surrogate_in_an_edit_is_refused(tiny: Path) -> None:
         "partnerships.csv, row 2, column 'country': contains a control character U+D800 that "
         "no spreadsheet shows; delete it"
     ]
+
+
+def test_a_dropped_axis_takes_its_column_along_in_one_problem(tmp_path: Path) -> None:
+    axes = AXES.replace("rules_task,Rules-oriented,", "rules_task,\u200b,", 1)
+    placements = PLACEMENTS + "alpha,2024-06-01,public,actual,,,1,,only on rules_task\n"
+    folder = write_dataset(tmp_path / "d", axes=axes, placements=placements)
+    ds = pp.load_dataset(folder)
+    assert messages(ds) == [
+        "axes.csv, row 4, column 'low_pole': low_pole is blank; name the pole; its column in "
+        "placements.csv is left out until this is fixed"
+    ]
+    assert ds.axis_ids == ["delivery_policy", "regulation_innovation"]
+    assert len(ds.placements) == 7  # the row placed only on rules_task goes with it
