@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +61,9 @@ class Table:
     rows: list[dict[str, str]] | dict[int, dict[str, str]]
     newline: str = "\n"
     bom: bool = False
+    #: Rows with more (non-empty) cells than the header, as (spreadsheet row, cells):
+    #: their extra cells are not in `rows`, so the file must not be rewritten from it.
+    long_rows: list[tuple[int, int]] = field(default_factory=list)
 
     def frame(self) -> pd.DataFrame:
         """The rows as a frame of strings; the index is each row's position in the file."""
@@ -95,12 +98,15 @@ def read_table(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     rows = []
-    for cells in reader:
+    long_rows = []
+    for row, cells in enumerate(reader, start=2):  # spreadsheet rows, as records
         if not cells or (all(c == "" for c in cells) and len(cells) <= 1):
             continue
+        if any(c.strip() for c in cells[len(header) :]):
+            long_rows.append((row, len(cells)))
         cells = cells + [""] * (len(header) - len(cells))
         rows.append(dict(zip(header, cells[: len(header)], strict=True)))
-    return Table(header, rows, newline, bom)
+    return Table(header, rows, newline, bom, long_rows)
 
 
 def _key(row: Mapping[str, str], header: list[str]) -> tuple[str, ...]:
@@ -260,6 +266,7 @@ def commit(
             if stale:
                 raise StaleDataError(stale)
         tables = {name: read_table(folder / name) for name in DATA_FILES}
+        _refuse_cutting_rows(tables, touched)
         before_problems = _validate(tables)
         before = Counter(_kind(p) for p in before_problems)
         ops = apply_ops(tables, ops)
@@ -272,6 +279,30 @@ def commit(
         change = new_change(action, user, ops, undoes)
         record(folder, change)
     return change
+
+
+def _refuse_cutting_rows(tables: dict[str, Table], touched: list[str]) -> None:
+    """Refuse to rewrite a file that has rows longer than its header.
+
+    Their extra cells would be lost. The loader reports each such row; it is fixed in
+    the file first.
+
+    Raises:
+        DataError: with a problem per long row of the files to be written.
+    """
+    problems = [
+        Problem(
+            name,
+            row,
+            None,
+            f"row has {cells} cells but the header has {len(tables[name].header)} columns; "
+            "fix it in the file first, or this change would lose its extra cells",
+        )
+        for name in touched
+        for row, cells in tables[name].long_rows
+    ]
+    if problems:
+        raise DataError(problems)
 
 
 def _new_problems(

@@ -501,3 +501,15 @@ def test_a_dropped_axis_takes_its_column_along_in_one_problem(tmp_path: Path) ->
     ]
     assert ds.axis_ids == ["delivery_policy", "regulation_innovation"]
     assert len(ds.placements) == 7  # the row placed only on rules_task goes with it
+
+
+def test_an_edit_never_rewrites_a_file_with_a_long_row(tiny: Path) -> None:
+    """The extra cells of a long row are not in the editor's table: writing the file
+    from it would cut them, so the edit is refused until the row is fixed."""
+    text = PARTNERSHIPS + "delta,Delta,Chile,,,,,Pipes, and more,South America\n"
+    (tiny / "partnerships.csv").write_text(text)
+    assert _edit_alpha(tiny, country="Uganda") == [
+        "partnerships.csv, row 5: row has 10 cells but the header has 9 columns; fix it in "
+        "the file first, or this change would lose its extra cells"
+    ]
+    assert (tiny / "partnerships.csv").read_text() == text
