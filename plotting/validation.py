@@ -666,13 +666,18 @@ def _control_bytes(span: np.ndarray) -> np.ndarray:
     and U+FFFF (EF BF BE and EF BF BF); lone surrogates cannot be stored at all. Each
     test is one vectorised pass that finds nothing in usual text.
     """
-    found = []
-    if (span < 0x20).any():
+    found: list[np.ndarray] = []
+    if not len(span):
+        return np.zeros(0, dtype=np.intp)
+    # The smallest and largest byte (fast reductions) rule out most tests: plain text
+    # has no byte below 0x20 but line breaks, and no byte from 0xEF up.
+    if span.min() < 0x20:
         at = np.flatnonzero(span < 0x20)
         found.append(at[~np.isin(span[at], _ALLOWED_CONTROL_BYTES)])
-    if (span == 0x7F).any():
+    top = span.max()
+    if top >= 0x7F and (span == 0x7F).any():
         found.append(np.flatnonzero(span == 0x7F))
-    if (span == 0xEF).any():
+    if top >= 0xEF:
         at = np.flatnonzero(span[:-2] == 0xEF)
         at = at[(span[at + 1] == 0xBF) & ((span[at + 2] == 0xBE) | (span[at + 2] == 0xBF))]
         found.append(at)
