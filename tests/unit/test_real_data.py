@@ -513,3 +513,33 @@ def test_an_edit_never_rewrites_a_file_with_a_long_row(tiny: Path) -> None:
         "the file first, or this change would lose its extra cells"
     ]
     assert (tiny / "partnerships.csv").read_text() == text
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\ufffe"])
+def test_saving_a_control_character_is_refused_and_writes_nothing(tiny: Path, char: str) -> None:
+    before = {p.name: p.read_bytes() for p in tiny.iterdir()}
+    name = f"U+{ord(char):04X}"
+    with pytest.raises(pp.DataError) as err:
+        pp.append_placement(
+            tiny,
+            {
+                "partnership_id": "alpha",
+                "date": "2025-01-01",
+                "perspective": "donor",
+                "kind": "actual",
+                "delivery_policy": 1,
+                "note": f"a{char}b",
+            },
+        )
+    assert [str(p) for p in err.value.problems] == [
+        f"placements.csv, row 9, column 'note': contains a control character {name} that no "
+        "spreadsheet shows; delete it"
+    ]
+    with pytest.raises(pp.DataError) as err:
+        pp.add_partnership(tiny, {"partnership_id": "delta", "name": f"D{char}"})
+    assert [str(p) for p in err.value.problems] == [
+        f"partnerships.csv, row 5, column 'name': contains a control character {name} that no "
+        "spreadsheet shows; delete it"
+    ]
+    after = {p.name: p.read_bytes() for p in tiny.iterdir() if p.name != ".plotting.lock"}
+    assert after == before
