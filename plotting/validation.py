@@ -824,9 +824,17 @@ def left_out_axes(raw: pd.DataFrame, axes: list[Axis]) -> dict[str, int]:
 
 def _note_left_out(problems: list[Problem], counts: dict[str, int], rows: dict[str, int]) -> None:
     """Add to each dropped partnership's first problem how many placements it takes along."""
+    first: dict[int | None, int] = {}
+    for i, p in enumerate(problems):
+        if p.file == PARTNERSHIPS_FILE:
+            first.setdefault(p.row, i)
     for pid, n in counts.items():
-        what = "its placement is" if n == 1 else f"its {n} placements are"
-        _add_note(problems, PARTNERSHIPS_FILE, rows[pid], f"{what} left out until this is fixed")
+        i = first.get(rows[pid])
+        if i is not None:
+            what = "its placement is" if n == 1 else f"its {n} placements are"
+            p = problems[i]
+            message = f"{p.message}; {what} left out until this is fixed"
+            problems[i] = Problem(p.file, p.row, p.column, message)
 
 
 def _add_note(problems: list[Problem], file: str, row: int, note: str) -> None:
