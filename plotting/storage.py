@@ -43,6 +43,7 @@ from plotting.model import (
     PARTNERSHIP_COLUMNS,
     PARTNERSHIPS_FILE,
     PLACEMENT_KEY,
+    PLACEMENT_RESERVED,
     PLACEMENTS_FILE,
     Dataset,
     Problem,
@@ -470,6 +471,11 @@ def load_dataset(folder: Path | str) -> Dataset:
     known = partnerships["partnership_id"] if raw_parts is not None else None
     left_out = left_out_partnerships(raw_parts, partnerships) if raw_parts is not None else {}
     del raw_parts
+    if raw_places is not None and raw_axes is None:
+        # No axes could be read: their problem says why; every axis column waits for it.
+        axes_left_out = {
+            str(c): 0 for c in raw_places.columns if c not in PLACEMENT_RESERVED and c != "_row"
+        }
     if raw_places is not None:
         large = len(raw_places) * len(raw_places.columns) >= _TRIM_CELLS
         placements = validate_placements(raw_places, problems, axes, known, left_out, axes_left_out)

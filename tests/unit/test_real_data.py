@@ -543,3 +543,15 @@ def test_saving_a_control_character_is_refused_and_writes_nothing(tiny: Path, ch
     ]
     after = {p.name: p.read_bytes() for p in tiny.iterdir() if p.name != ".plotting.lock"}
     assert after == before
+
+
+@pytest.mark.parametrize("name", ["axes.csv", "partnerships.csv"])
+def test_an_unreadable_reference_file_is_the_only_problem(tmp_path: Path, name: str) -> None:
+    """Placements are not checked against axes or partnerships that could not be read."""
+    texts = {"axes.csv": AXES, "partnerships.csv": PARTNERSHIPS}
+    key = name.removesuffix(".csv")
+    folder = write_dataset(tmp_path / "d", **{key: texts[name].replace(",", ";")})
+    assert messages(pp.load_dataset(folder)) == [
+        f"{name}, row 1: {name} looks semicolon-separated (as Excel saves in many countries); "
+        "this folder needs comma-separated files: use Data → Import to bring it in"
+    ]
