@@ -61,6 +61,8 @@ PARTNERSHIP_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 #: A partnership's `started`: a year, a year and month, or a full day.
 PARTIAL_DATE_RE = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+#: The same, or blank, for an editor's cells (JavaScript reads it too).
+PARTIAL_DATE_INPUT_RE = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$"
 #: What a partial date should look like, for messages and forms.
 PARTIAL_DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
 #: The note added to a dropped partnership's problem when placements refer to it.

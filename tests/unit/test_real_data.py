@@ -250,6 +250,7 @@ def test_a_control_character_in_a_text_cell_is_one_located_problem(
     for fast in (True, False):
         with monkeypatch.context() as m:
             m.setattr(storage, "FAST_READ_MIN_BYTES", 0 if fast else 1 << 40)
+            m.setattr(validation, "BACKGROUND_MIN_CELLS", 0 if fast else 1 << 40)
             m.setattr(validation, "FAST_CHECKS", fast)
             datasets[fast] = pp.load_dataset(folder)
     ds = datasets[True]
@@ -555,3 +556,23 @@ def test_an_unreadable_reference_file_is_the_only_problem(tmp_path: Path, name: 
         f"{name}, row 1: {name} looks semicolon-separated (as Excel saves in many countries); "
         "this folder needs comma-separated files: use Data → Import to bring it in"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "fits"),
+    [
+        ("", True),
+        ("2019", True),
+        ("2019-03", True),
+        ("2019-03-14", True),
+        ("2019-13", True),  # the shape fits; the validator finds the month impossible
+        ("03/2019", False),
+        ("2019-3", False),
+        (" 2019", False),
+        ("March 2019", False),
+    ],
+)
+def test_the_editors_pattern_checks_the_shape_as_typed(value: str, fits: bool) -> None:
+    import re
+
+    assert (re.fullmatch(validation.PARTIAL_DATE_INPUT_RE, value) is not None) == fits
