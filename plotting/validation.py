@@ -66,7 +66,9 @@ PARTIAL_DATE_INPUT_RE = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$"
 #: What a partial date should look like, for messages and forms.
 PARTIAL_DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
 #: The note added to a dropped partnership's problem when placements refer to it.
-LEFT_OUT_NOTE = re.compile(r"; its (?:\d+ )?placements? (?:is|are) left out until this is fixed$")
+LEFT_OUT_NOTE = re.compile(
+    r"; (?:its|their) (?:\d+ )?placements? (?:is|are) left out until this is fixed$"
+)
 #: Row numbers as a spreadsheet shows them: the header is row 1, data starts at row 2.
 FIRST_DATA_ROW = 2
 #: Never list more than this many problems of one kind; a summary line says how many more.
@@ -830,13 +832,23 @@ def _note_left_out(problems: list[Problem], counts: dict[str, int], rows: dict[s
     for i, p in enumerate(problems):
         if p.file == PARTNERSHIPS_FILE:
             first.setdefault(p.row, i)
+    unlisted = 0  # placements of partnerships whose problem is only counted in a summary
     for pid, n in counts.items():
         i = first.get(rows[pid])
-        if i is not None:
-            what = "its placement is" if n == 1 else f"its {n} placements are"
-            p = problems[i]
-            message = f"{p.message}; {what} left out until this is fixed"
-            problems[i] = Problem(p.file, p.row, p.column, message)
+        if i is None:
+            unlisted += n
+            continue
+        what = "its placement is" if n == 1 else f"its {n} placements are"
+        p = problems[i]
+        problems[i] = Problem(
+            p.file, p.row, p.column, f"{p.message}; {what} left out until this is fixed"
+        )
+    if unlisted and None in first:
+        p = problems[first[None]]
+        what = "their placement is" if unlisted == 1 else f"their {unlisted} placements are"
+        problems[first[None]] = Problem(
+            p.file, p.row, p.column, f"{p.message}; {what} left out until this is fixed"
+        )
 
 
 def _add_note(problems: list[Problem], file: str, row: int, note: str) -> None:
@@ -1052,7 +1064,7 @@ def validate_placements(
     if unknown is not None and unknown.any() and left_out:
         orphan = unknown & _isin(ids, list(left_out))
         if orphan.any():
-            counts = pd.Series(ids.to_numpy()[orphan]).value_counts(sort=False)
+            counts = ids[orphan].value_counts(sort=False)
             _note_left_out(problems, {str(k): int(v) for k, v in counts.items()}, left_out)
             valid &= ~orphan
             unknown = unknown & ~orphan

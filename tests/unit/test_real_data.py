@@ -576,3 +576,19 @@ def test_the_editors_pattern_checks_the_shape_as_typed(value: str, fits: bool) -
     import re
 
     assert (re.fullmatch(validation.PARTIAL_DATE_INPUT_RE, value) is not None) == fits
+
+
+def test_placements_of_partnerships_only_counted_in_a_summary_are_counted_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(validation, "MAX_PROBLEMS_PER_CHECK", 1)
+    parts = PARTNERSHIPS.replace("alpha,Alpha Water Alliance,", "alpha,,", 1).replace(
+        "beta,Beta Sanitation Platform,", "beta,,", 1
+    )
+    folder = write_dataset(tmp_path / "d", partnerships=parts)
+    assert messages(pp.load_dataset(folder)) == [
+        "partnerships.csv, column 'name': 1 more rows have the same kind of problem; their 2 "
+        "placements are left out until this is fixed",
+        "partnerships.csv, row 2, column 'name': name is blank; every partnership needs a name; "
+        "its 4 placements are left out until this is fixed",
+    ]
