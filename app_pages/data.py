@@ -9,6 +9,7 @@ import plotting as pp
 from plotting import changes, importer, spreadsheets
 from plotting.model import AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE
 from plotting.text import markdown_text
+from plotting.validation import PARTIAL_DATE_HINT, PARTIAL_DATE_INPUT_RE
 from ui import state
 
 EDIT = "edit_snapshot"
@@ -352,6 +353,16 @@ with tab_edit:
         width="stretch",
         key=f"editor_{snap['gen']}",
         disabled=["partnership_id"] if which == PLACEMENTS_FILE else False,
+        column_config={
+            # Text, not a date: a start is kept as written, as precisely as it is known.
+            "started": st.column_config.TextColumn(
+                "started",
+                help=f"When it started: {PARTIAL_DATE_HINT}.",
+                validate=PARTIAL_DATE_INPUT_RE,
+            )
+        }
+        if which == PARTNERSHIPS_FILE
+        else None,
     )
     ops = changes.table_ops(which, table, edited)
     if stale and not ops:

@@ -66,6 +66,8 @@ perspective = c2.selectbox(
 )
 info = ds.partnerships.loc[ds.partnerships["partnership_id"].eq(pid)].iloc[0]
 facts = [str(info[c]) for c in ("country", "sector", "arrangement") if str(info.get(c, "") or "")]
+if started := str(info.get("started", "") or ""):
+    facts.append(f"started {started}")  # as written: 2019, 2019-03 or 2019-03-14
 partners = str(info.get("partners", "") or "").replace(";", ",")
 st.caption(pp.markdown_text(" · ".join(facts) + (f" — partners: {partners}" if partners else "")))
 if actual.empty:

@@ -85,12 +85,11 @@ if pid == NEW:
             key="new_arrangement",
             accept_new_options=True,
         )
-        c2.date_input(
+        c2.text_input(
             "Started",
-            value=None,
             key="new_started",
-            format="YYYY-MM-DD",
-            min_value=dt.date(1950, 1, 1),
+            placeholder="2019, 2019-03 or 2019-03-14",
+            help="As precisely as you know it: a year, a year and month, or a day.",
         )
         st.text_area("Partners (one per line)", key="new_partners", height=100)
         st.text_area("Description", key="new_description", height=80)

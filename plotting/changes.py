@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +29,15 @@ from plotting.history import Change, Op, new_change, read_history, record, undon
 from plotting.model import AXES_FILE, DATA_FILES, PARTNERSHIPS_FILE, PLACEMENTS_FILE, Problem
 from plotting.storage import DataError, _fsync_dir, folder_lock
 from plotting.storage import _encode_rows as encode_rows
-from plotting.validation import validate_axes, validate_partnerships, validate_placements
+from plotting.text import without_control_characters
+from plotting.validation import (
+    LEFT_OUT_NOTE,
+    left_out_axes,
+    left_out_partnerships,
+    validate_axes,
+    validate_partnerships,
+    validate_placements,
+)
 
 
 class ConflictError(Exception):
@@ -79,6 +87,9 @@ class Table:
     rows: list[dict[str, str]] | dict[int, dict[str, str]]
     newline: str = "\n"
     bom: bool = False
+    #: Rows with more (non-empty) cells than the header, as (spreadsheet row, cells):
+    #: their extra cells are not in `rows`, so the file must not be rewritten from it.
+    long_rows: list[tuple[int, int]] = field(default_factory=list)
 
     def frame(self) -> pd.DataFrame:
         """The rows as a frame of strings; the index is each row's position in the file."""
@@ -113,12 +124,15 @@ def read_table(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     rows = []
-    for cells in reader:
+    long_rows = []
+    for row, cells in enumerate(reader, start=2):  # spreadsheet rows, as records
         if not cells or (all(c == "" for c in cells) and len(cells) <= 1):
             continue
+        if any(c.strip() for c in cells[len(header) :]):
+            long_rows.append((row, len(cells)))
         cells = cells + [""] * (len(header) - len(cells))
         rows.append(dict(zip(header, cells[: len(header)], strict=True)))
-    return Table(header, rows, newline, bom)
+    return Table(header, rows, newline, bom, long_rows)
 
 
 def _key(row: Mapping[str, str], header: list[str]) -> tuple[str, ...]:
@@ -240,18 +254,57 @@ def _validate(tables: dict[str, Table]) -> list[Problem]:
     problems: list[Problem] = []
 
     def raw(name: str) -> pd.DataFrame:
-        frame = tables[name].frame()
+        try:
+            frame = tables[name].frame()
+        except UnicodeEncodeError:
+            frame = _frame_without_surrogates(tables[name], name, problems)
         frame["_row"] = range(2, len(frame) + 2)
         return frame
 
-    axes = validate_axes(raw(AXES_FILE), problems)
-    parts = validate_partnerships(raw(PARTNERSHIPS_FILE), problems)
-    validate_placements(raw(PLACEMENTS_FILE), problems, axes, parts["partnership_id"])
+    raw_axes = raw(AXES_FILE)
+    axes = validate_axes(raw_axes, problems)
+    raw_parts = raw(PARTNERSHIPS_FILE)
+    parts = validate_partnerships(raw_parts, problems)
+    validate_placements(
+        raw(PLACEMENTS_FILE),
+        problems,
+        axes,
+        parts["partnership_id"],
+        left_out_partnerships(raw_parts, parts),
+        left_out_axes(raw_axes, axes),
+    )
     return problems
 
 
+def _frame_without_surrogates(table: Table, name: str, problems: list[Problem]) -> pd.DataFrame:
+    """The table's frame, each cell holding a lone surrogate reported and cleaned.
+
+    A lone surrogate (half of a character, which no file can hold) cannot even be put
+    in a text column, so it is found here, cell by cell, rather than by the validators.
+    """
+    from plotting.text import control_characters, control_message
+
+    rows = table.rows.values() if isinstance(table.rows, dict) else table.rows
+    cleaned = []
+    for row, cells in enumerate(rows, start=2):
+        fixed = {}
+        for col, value in cells.items():
+            if any("\ud800" <= ch <= "\udfff" for ch in value):
+                problems.append(Problem(name, row, col, control_message(control_characters(value))))
+                value = without_control_characters(value)
+            fixed[col] = value
+        cleaned.append(fixed)
+    index = list(table.rows) if isinstance(table.rows, dict) else list(range(len(cleaned)))
+    return pd.DataFrame(cleaned, columns=table.header, index=index, dtype="str").fillna("")
+
+
 def _kind(problem: Problem) -> tuple[str, str | None, str]:
-    return (problem.file, problem.column, problem.message)
+    """What a problem is, wherever it is: rows move as rows are added and removed.
+
+    The count of placements a dropped partnership takes along is left out, so that
+    adding a placement to an already broken partnership is no new problem.
+    """
+    return (problem.file, problem.column, LEFT_OUT_NOTE.sub("", problem.message))
 
 
 def commit(
@@ -282,7 +335,9 @@ def commit(
     touched = sorted({op.file for op in ops})
     with folder_lock(folder):
         tables = {name: read_table(folder / name) for name in DATA_FILES}
-        before = Counter(_kind(p) for p in _validate(tables))
+        _refuse_cutting_rows(tables, touched)
+        before_problems = _validate(tables)
+        before = Counter(_kind(p) for p in before_problems)
         try:
             ops = apply_ops(tables, ops)
         except ConflictError as err:
@@ -293,11 +348,51 @@ def commit(
         after = Counter(_kind(p) for p in after_problems)
         new_kinds = {k for k in after if after[k] > before.get(k, 0)}
         if new_kinds:
-            raise DataError([p for p in after_problems if _kind(p) in new_kinds])
+            raise DataError(_new_problems(before_problems, after_problems, new_kinds))
         _write_all({folder / name: tables[name].encode() for name in touched})
         change = new_change(action, user, ops, undoes)
         record(folder, change)
     return change
+
+
+def _refuse_cutting_rows(tables: dict[str, Table], touched: list[str]) -> None:
+    """Refuse to rewrite a file that has rows longer than its header.
+
+    Their extra cells would be lost. The loader reports each such row; it is fixed in
+    the file first.
+
+    Raises:
+        DataError: with a problem per long row of the files to be written.
+    """
+    problems = [
+        Problem(
+            name,
+            row,
+            None,
+            f"row has {cells} cells but the header has {len(tables[name].header)} columns; "
+            "fix it in the file first, or this change would lose its extra cells",
+        )
+        for name in touched
+        for row, cells in tables[name].long_rows
+    ]
+    if problems:
+        raise DataError(problems)
+
+
+def _new_problems(
+    before: list[Problem], after: list[Problem], new_kinds: set[tuple[str, str | None, str]]
+) -> list[Problem]:
+    """The problems an edit brings: of a new kind, and not found as such before.
+
+    A problem of the same kind that was already in the data at the same row is not
+    listed again; when rows moved so that none can be told apart, all of the kind are.
+    """
+    old = {(p.file, p.row, p.column, LEFT_OUT_NOTE.sub("", p.message)) for p in before}
+    of_kind = [p for p in after if _kind(p) in new_kinds]
+    fresh = [
+        p for p in of_kind if (p.file, p.row, p.column, LEFT_OUT_NOTE.sub("", p.message)) not in old
+    ]
+    return fresh or of_kind
 
 
 def _write_all(files: Mapping[Path, bytes]) -> None:

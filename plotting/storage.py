@@ -43,12 +43,15 @@ from plotting.model import (
     PARTNERSHIP_COLUMNS,
     PARTNERSHIPS_FILE,
     PLACEMENT_KEY,
+    PLACEMENT_RESERVED,
     PLACEMENTS_FILE,
     Dataset,
     Problem,
 )
 from plotting.validation import (
     _first_bytes,
+    left_out_axes,
+    left_out_partnerships,
     validate_axes,
     validate_partnerships,
     validate_placements,
@@ -133,6 +136,18 @@ def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if not text.strip():
         problems.append(Problem(path.name, 1, None, "file is empty; expected a header row"))
         return None
+    separator = _other_separator(text)
+    if separator:
+        problems.append(
+            Problem(
+                path.name,
+                1,
+                None,
+                f"{path.name} looks {separator}-separated (as Excel saves in many countries); "
+                "this folder needs comma-separated files: use Data → Import to bring it in",
+            )
+        )
+        return None
     large = len(text) >= FAST_READ_MIN_BYTES
     try:
         frame = pd.read_csv(
@@ -143,16 +158,107 @@ def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
             skip_blank_lines=True,
         )
     except (pd.errors.ParserError, csv.Error) as err:
+        if _TOO_MANY_FIELDS.search(str(err)):
+            return _read_records(text, path.name, problems)
         match = re.search(r"line (\d+)", str(err))
         row = int(match.group(1)) if match else None
         problems.append(Problem(path.name, row, None, f"cannot be read as CSV: {err}"))
         return None
+    if not isinstance(frame.index, pd.RangeIndex):
+        # The first row has more cells than the header: pandas took the first
+        # column(s) for an index and shifted every cell. Read it record by record.
+        return _read_records(text, path.name, problems)
     if large:
         frame = frame.astype("str")
     _check_header(frame, path.name, problems)
     # Spreadsheet rows: blank lines are skipped by the parser, so count them back in.
     frame["_row"] = _physical_rows(text, len(frame))
     return frame
+
+
+#: pandas' message for a row with more cells than the header.
+_TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+_SEPARATORS = {";": "semicolon", "\t": "tab"}
+
+
+def _other_separator(text: str) -> str | None:
+    """'semicolon' or 'tab' when the header is split by that rather than by commas.
+
+    Excel in many countries saves "CSV" with semicolons (a comma is their decimal
+    mark), and some tools save tab-separated text; read with commas, such a file is
+    one column. A header that splits into more cells at another separator than at
+    commas is taken for such a file.
+    """
+    line = text.split("\n", 1)[0]
+    if not any(sep in line for sep in _SEPARATORS):
+        return None
+    try:
+        commas = len(next(csv.reader([line]), []))
+        counts = {sep: len(next(csv.reader([line], delimiter=sep), [])) for sep in _SEPARATORS}
+    except csv.Error:
+        return None
+    sep, most = max(counts.items(), key=lambda item: item[1])
+    return _SEPARATORS[sep] if most > max(commas, 1) else None
+
+
+def _read_records(text: str, name: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """Read a file whose rows may have more cells than its header, record by record.
+
+    Each such row is a problem (its cells cannot be matched to columns) and is left
+    out; extra cells that are all empty (a trailing comma) are dropped, as they hold
+    nothing. Rows are numbered as spreadsheets number them, by records.
+    """
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        problems.append(Problem(name, None, None, f"cannot be read as CSV: {err}"))
+        return None
+    while records and (not records[0] or records[0] == [""]):
+        records.pop(0)
+    if not records:
+        problems.append(Problem(name, 1, None, "file is empty; expected a header row"))
+        return None
+    header = _mangle_header(records[0])
+    width = len(header)
+    cells, rows = [], []
+    for row, record in enumerate(records[1:], start=2):
+        if not record or record == [""]:
+            continue
+        extra = record[width:]
+        if any(c.strip() for c in extra):
+            problems.append(
+                Problem(
+                    name,
+                    row,
+                    None,
+                    f"row has {len(record)} cells but the header has {width} columns "
+                    f"(the extra: {', '.join(repr(c) for c in extra[:3])}); a cell may hold "
+                    "a comma without quotes around it, or a column lacks its header",
+                )
+            )
+            continue
+        cells.append(record[:width] + [""] * (width - len(record)))
+        rows.append(row)
+    frame = pd.DataFrame(cells, columns=header, dtype="str") if cells else None
+    if frame is None:
+        frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in header})
+    _check_header(frame, name, problems)
+    frame["_row"] = np.asarray(rows, dtype=np.int64)
+    return frame
+
+
+def _mangle_header(cells: list[str]) -> list[str]:
+    """Header cells named as pandas names them: 'Unnamed: i' for blanks, 'a.1' for repeats."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        name = cell if cell else f"Unnamed: {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
 
 
 def _check_header(frame: pd.DataFrame, name: str, problems: list[Problem]) -> None:
@@ -257,8 +363,10 @@ def _read_fast(path: Path, numeric: Collection[str] = ()) -> pd.DataFrame | None
         return None  # replaced while reading
     header_problems: list[Problem] = []
     _check_header(frame, path.name, header_problems)
-    if header_problems or not len(frame.columns) or len(frame) <= blank_tail:
+    if header_problems or len(frame.columns) < 2 or len(frame) <= blank_tail:
         return None  # a bad header, or no rows (which the precise path numbers its own way)
+    if not isinstance(frame.index, pd.RangeIndex):
+        return None  # a first row longer than the header: the precise path says which
     for col, dtype in frame.dtypes.items():
         if col in number:
             if dtype != np.float64:
@@ -344,6 +452,7 @@ def load_dataset(folder: Path | str) -> Dataset:
     problems: list[Problem] = []
     raw_axes = read_raw(folder / AXES_FILE, problems)
     axes = validate_axes(raw_axes, problems) if raw_axes is not None else []
+    axes_left_out = left_out_axes(raw_axes, axes) if raw_axes is not None else {}
     raw_parts = read_raw(folder / PARTNERSHIPS_FILE, problems)
     if raw_parts is not None:
         partnerships = validate_partnerships(raw_parts, problems)
@@ -360,9 +469,16 @@ def load_dataset(folder: Path | str) -> Dataset:
     if raw_places is None:
         raw_places = read_raw(folder / PLACEMENTS_FILE, problems)
     known = partnerships["partnership_id"] if raw_parts is not None else None
+    left_out = left_out_partnerships(raw_parts, partnerships) if raw_parts is not None else {}
+    del raw_parts
+    if raw_places is not None and raw_axes is None:
+        # No axes could be read: their problem says why; every axis column waits for it.
+        axes_left_out = {
+            str(c): 0 for c in raw_places.columns if c not in PLACEMENT_RESERVED and c != "_row"
+        }
     if raw_places is not None:
         large = len(raw_places) * len(raw_places.columns) >= _TRIM_CELLS
-        placements = validate_placements(raw_places, problems, axes, known)
+        placements = validate_placements(raw_places, problems, axes, known, left_out, axes_left_out)
         del raw_places
         if large:
             _give_back_freed_memory()
@@ -826,6 +942,7 @@ def partnership_record(partnership: Mapping[str, object]) -> dict[str, str]:
     started = partnership.get("started")
     if hasattr(started, "strftime"):
         record["started"] = started.strftime("%Y-%m-%d")  # type: ignore[union-attr]
+    # Otherwise `started` is written as typed: 2019, 2019-03 or 2019-03-14.
     if "partners" in record:
         names = [p.strip() for p in record["partners"].replace("\n", ";").split(";")]
         record["partners"] = "; ".join(p for p in names if p)

@@ -77,3 +77,10 @@ def is_blank(value: object) -> bool:
     in every table and chart, so it is as good as none.
     """
     return value is None or not _INVISIBLE.sub("", str(value))
+
+
+def control_message(names: list[str]) -> str:
+    """What to say about a cell holding these control characters ('U+0007' names)."""
+    if len(names) == 1:
+        return f"contains a control character {names[0]} that no spreadsheet shows; delete it"
+    return f"contains control characters {', '.join(names)} that no spreadsheet shows; delete them"

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from typing import TypeVar
@@ -54,10 +54,21 @@ from plotting.model import (
     Axis,
     Problem,
 )
+from plotting.text import control_characters, control_message, is_blank, without_control_characters
 
 AXIS_ID_RE = re.compile(r"^[a-z0-9_]+$")
 PARTNERSHIP_ID_RE = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+#: A partnership's `started`: a year, a year and month, or a full day.
+PARTIAL_DATE_RE = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+#: The same, or blank, for an editor's cells (JavaScript reads it too).
+PARTIAL_DATE_INPUT_RE = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$"
+#: What a partial date should look like, for messages and forms.
+PARTIAL_DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
+#: The note added to a dropped partnership's problem when placements refer to it.
+LEFT_OUT_NOTE = re.compile(
+    r"; (?:its|their) (?:\d+ )?placements? (?:is|are) left out until this is fixed$"
+)
 #: Row numbers as a spreadsheet shows them: the header is row 1, data starts at row 2.
 FIRST_DATA_ROW = 2
 #: Never list more than this many problems of one kind; a summary line says how many more.
@@ -112,14 +123,6 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
         return codes.astype(np.intp), pd.Series(distinct, dtype=series.dtype, name=series.name)
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     return codes, pd.Series(uniques, dtype=series.dtype, name=series.name)
-
-
-def _blank_perspectives(persp: pd.Series) -> np.ndarray:
-    """Which perspectives are blank (nothing but spaces)."""
-    if _start_visible(persp):
-        return np.zeros(len(persp), dtype=bool)
-    codes, distinct = _distinct(persp)
-    return distinct.str.strip().eq("").to_numpy()[codes]
 
 
 def _start_visible(series: pd.Series) -> bool:
@@ -445,18 +448,18 @@ def validate_axes(raw: pd.DataFrame, problems: list[Problem]) -> list[Axis]:
             [f"duplicate axis id {_short(v)}; each axis is listed once" for v in ids[dup]],
         )
         valid &= ~dup
+    poles = {}
     for col in ("low_pole", "high_pole"):
-        if _start_visible(raw[col]):
-            continue
-        blank = raw[col].str.strip().eq("").to_numpy()
-        if blank.any():
-            _report(problems, AXES_FILE, rows[blank], col, f"{col} is blank; name the pole")
-            valid &= ~blank
-    desc = raw["description"] if "description" in raw.columns else pd.Series([""] * len(raw))
+        poles[col], blank = _required_text(
+            problems, AXES_FILE, raw, rows, col, f"{col} is blank; name the pole"
+        )
+        valid &= ~blank
+    table = _optional_text(problems, AXES_FILE, raw, rows, ("axis_id", "low_pole", "high_pole"))
+    desc = table["description"] if "description" in raw.columns else pd.Series([""] * len(raw))
     return [
         Axis(str(a), str(lo), str(hi), str(d))
         for a, lo, hi, d, ok in zip(
-            ids, raw["low_pole"], raw["high_pole"], desc, valid, strict=True
+            ids, poles["low_pole"], poles["high_pole"], desc, valid, strict=True
         )
         if ok
     ]
@@ -590,8 +593,279 @@ def _check_dates(
     return dates, ~bad
 
 
+# ---- partial dates (a partnership's `started`) -------------------------------------------
+
+
+def _partial_dates(values: pd.Series) -> np.ndarray:
+    """Which values are valid partial dates (2019, 2019-03 or 2019-03-14); blank is not."""
+    shaped = values.str.fullmatch(PARTIAL_DATE_RE).fillna(False).to_numpy(dtype=bool)
+    if not shaped.any():
+        return shaped
+    text = values.to_numpy(dtype=object)
+    # A year or a month stands for its first day, which exists when the month does.
+    full = [
+        (v + "-01-01" if len(v) == 4 else v + "-01" if len(v) == 7 else v) if ok else None
+        for v, ok in zip(text, shaped, strict=True)
+    ]
+    parsed = pd.to_datetime(pd.Series(full, dtype=object), format="%Y-%m-%d", errors="coerce")
+    return shaped & ~parsed.isna().to_numpy()
+
+
+def partial_date_problem(value: str) -> str | None:
+    """Why a `started` value is not a partial date (None: it is, or it is blank)."""
+    value = value.strip()
+    if not value or _partial_dates(pd.Series([value], dtype="str"))[0]:
+        return None
+    return f"{_short(value)} is not a date; expected {PARTIAL_DATE_HINT}"
+
+
+def _check_partial_dates(
+    problems: list[Problem], file: str, series: pd.Series, rows: np.ndarray, column: str
+) -> np.ndarray:
+    """Report cells that are neither blank nor a partial date; returns which they are.
+
+    Full days are read in place (`_fast_dates`); anything else is checked per
+    distinct value.
+    """
+    if _fast_dates(series, required=False) is not None:
+        return np.zeros(len(series), dtype=bool)
+    codes, distinct = _distinct(series)
+    bad_d = ~(distinct.eq("").to_numpy() | _partial_dates(distinct))
+    bad = bad_d[codes]
+    if bad.any():
+        _report(
+            problems,
+            file,
+            rows[bad],
+            column,
+            (
+                f"{_short(v)} is not a date; expected {PARTIAL_DATE_HINT}"
+                for v in distinct.to_numpy()[codes[bad]]
+            ),
+        )
+    return bad
+
+
+def started_sort_key(values: pd.Series) -> pd.Series:
+    """A key for `sort_values` that orders partial dates sensibly, blanks last.
+
+    As text, valid partial dates already sort by time, a coarser one first:
+    2019 < 2019-03 < 2019-03-14 < 2019-04. Blank (or missing) values get '~', which
+    sorts after every digit.
+    """
+    text = values.fillna("").astype("str").str.strip()
+    return text.where(text.ne(""), "~")
+
+
+# ---- control characters and blank text -----------------------------------------------------
+
+#: C0 control bytes that are no control character here: tab, LF and CR.
+_ALLOWED_CONTROL_BYTES = np.array([0x09, 0x0A, 0x0D], dtype=np.uint8)
+
+
+def _control_bytes(span: np.ndarray) -> np.ndarray:
+    """Offsets in UTF-8 bytes where a control character (`text.control_characters`) starts.
+
+    Such a character is one byte in UTF-8 (a C0 control or DEL), or three for U+FFFE
+    and U+FFFF (EF BF BE and EF BF BF); lone surrogates cannot be stored at all. Each
+    test is one vectorised pass that finds nothing in usual text.
+    """
+    found: list[np.ndarray] = []
+    if not len(span):
+        return np.zeros(0, dtype=np.intp)
+    # The smallest and largest byte (fast reductions) rule out most tests: plain text
+    # has no byte below 0x20 but line breaks, and no byte from 0xEF up.
+    if span.min() < 0x20:
+        at = np.flatnonzero(span < 0x20)
+        found.append(at[~np.isin(span[at], _ALLOWED_CONTROL_BYTES)])
+    top = span.max()
+    if top >= 0x7F and (span == 0x7F).any():
+        found.append(np.flatnonzero(span == 0x7F))
+    if top >= 0xEF:
+        at = np.flatnonzero(span[:-2] == 0xEF)
+        at = at[(span[at + 1] == 0xBF) & ((span[at + 2] == 0xBE) | (span[at + 2] == 0xBF))]
+        found.append(at)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _control_cells(series: pd.Series) -> np.ndarray:
+    """The positions of the cells that hold a control character (`text.control_characters`).
+
+    Read from the Arrow bytes when it can be (`_control_bytes`); otherwise each
+    distinct value is searched.
+    """
+    buffers = _text_buffers(series) if FAST_CHECKS else None
+    if buffers is not None:
+        found = []
+        start = 0
+        for offsets, data in buffers:
+            at = _control_bytes(data[offsets[0] : offsets[-1]])
+            if len(at):
+                cells = np.searchsorted(offsets, at + offsets[0], side="right") - 1
+                found.append(np.unique(cells) + start)
+            start += len(offsets) - 1
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+    codes, distinct = _distinct(series)
+    has = np.fromiter(
+        (bool(control_characters(v)) if isinstance(v, str) else False for v in distinct),
+        dtype=bool,
+        count=len(distinct),
+    )
+    return np.flatnonzero(has[codes])
+
+
+def _check_control(
+    problems: list[Problem], file: str, series: pd.Series, rows: np.ndarray, column: str
+) -> tuple[pd.Series, np.ndarray]:
+    """Report cells holding control characters; return the column without them.
+
+    Also returns the positions of those cells. The cells are cleaned in memory only
+    (the file is never rewritten): the row still loads.
+    """
+    at = _control_cells(series)
+    if not len(at):
+        return series, at
+    values = series.iloc[at].to_numpy(dtype=object)
+    _report(
+        problems,
+        file,
+        rows[at],
+        column,
+        (control_message(control_characters(v)) for v in values),
+    )
+    cleaned = series.copy()
+    cleaned.iloc[at] = [without_control_characters(v) for v in values]
+    return cleaned, at
+
+
+def _blank_cells(series: pd.Series) -> np.ndarray:
+    """Which cells are blank (`text.is_blank`: white space and invisible characters only).
+
+    A cell that starts with a visible ASCII character is not; only the others are
+    looked at, one by one.
+    """
+    first = _first_bytes(series) if FAST_CHECKS else None
+    if first is not None:
+        maybe = np.flatnonzero(~((first > 0x20) & (first < 0x7F)))
+        out = np.zeros(len(series), dtype=bool)
+        if len(maybe):
+            out[maybe] = [is_blank(v) for v in series.to_numpy(dtype=object)[maybe]]
+        return out
+    codes, distinct = _distinct(series)
+    blank = np.fromiter(
+        (is_blank(v) for v in distinct.to_numpy(dtype=object)), dtype=bool, count=len(distinct)
+    )
+    return blank[codes]
+
+
+def _required_text(
+    problems: list[Problem], file: str, raw: pd.DataFrame, rows: np.ndarray, column: str, blank: str
+) -> tuple[pd.Series, np.ndarray]:
+    """Check a required text column: control characters (removed), then blank cells.
+
+    Returns the cleaned column and which rows are blank. A cell that was nothing but
+    control characters is reported once, as such, not as blank too.
+    """
+    cleaned, control = _check_control(problems, file, raw[column], rows, column)
+    empty = _blank_cells(cleaned)
+    report = empty.copy()
+    report[control] = False
+    if report.any():
+        _report(problems, file, rows[report], column, blank)
+    return cleaned, empty
+
+
+def _optional_text(
+    problems: list[Problem], file: str, raw: pd.DataFrame, rows: np.ndarray, skip: Iterable[str]
+) -> pd.DataFrame:
+    """Check every other text column for control characters; the frame without them."""
+    out = raw
+    for col in raw.columns:
+        if col in skip or col == "_row" or raw[col].dtype != _STR:
+            continue
+        cleaned, at = _check_control(problems, file, raw[col], rows, str(col))
+        if len(at):
+            if out is raw:
+                out = raw.copy(deep=False)
+            out[col] = cleaned
+    return out
+
+
+# ---- dropped partnerships and their placements -----------------------------------------------
+
+
+def left_out_partnerships(raw: pd.DataFrame, valid: pd.DataFrame) -> dict[str, int]:
+    """{id: spreadsheet row} of partnerships left out for a bad required cell.
+
+    Their placements are left out with them, without a problem each: the
+    partnership's own problem says how many (`note_left_out`).
+    """
+    if len(raw) == len(valid) or "partnership_id" not in raw.columns:
+        return {}
+    known = set(valid["partnership_id"])
+    out: dict[str, int] = {}
+    for pid, row in zip(raw["partnership_id"], _row_numbers(raw), strict=True):
+        if pid and pid not in known:
+            out.setdefault(str(pid), int(row))
+    return out
+
+
+def left_out_axes(raw: pd.DataFrame, axes: list[Axis]) -> dict[str, int]:
+    """{axis id: spreadsheet row} of axes left out for a problem of their own.
+
+    Their columns in placements.csv are left out with them, quietly: the axis' own
+    problem says so.
+    """
+    if "axis_id" not in raw.columns or len(raw) == len(axes):
+        return {}
+    known = {a.axis_id for a in axes}
+    out: dict[str, int] = {}
+    for axis_id, row in zip(raw["axis_id"], _row_numbers(raw), strict=True):
+        if axis_id and axis_id not in known and axis_id not in PLACEMENT_RESERVED:
+            out.setdefault(str(axis_id), int(row))
+    return out
+
+
+def _note_left_out(problems: list[Problem], counts: dict[str, int], rows: dict[str, int]) -> None:
+    """Add to each dropped partnership's first problem how many placements it takes along."""
+    first: dict[int | None, int] = {}
+    for i, p in enumerate(problems):
+        if p.file == PARTNERSHIPS_FILE:
+            first.setdefault(p.row, i)
+    unlisted = 0  # placements of partnerships whose problem is only counted in a summary
+    for pid, n in counts.items():
+        i = first.get(rows[pid])
+        if i is None:
+            unlisted += n
+            continue
+        what = "its placement is" if n == 1 else f"its {n} placements are"
+        p = problems[i]
+        problems[i] = Problem(
+            p.file, p.row, p.column, f"{p.message}; {what} left out until this is fixed"
+        )
+    if unlisted and None in first:
+        p = problems[first[None]]
+        what = "their placement is" if unlisted == 1 else f"their {unlisted} placements are"
+        problems[first[None]] = Problem(
+            p.file, p.row, p.column, f"{p.message}; {what} left out until this is fixed"
+        )
+
+
+def _add_note(problems: list[Problem], file: str, row: int, note: str) -> None:
+    """Add a note to the first problem of a row of a file."""
+    for i, p in enumerate(problems):
+        if p.file == file and p.row == row:
+            problems[i] = Problem(p.file, p.row, p.column, f"{p.message}; {note}")
+            return
+
+
 def validate_partnerships(raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
-    """Check partnerships.csv and return its valid rows (all columns kept as text)."""
+    """Check partnerships.csv and return its rows that can be used (all columns as text).
+
+    A row is left out only for a bad id or a blank name. A bad optional cell is one
+    problem and the row stays: an unreadable `started` is loaded as blank, and control
+    characters are removed from text cells (in memory; the file is not rewritten).
+    """
     if not check_columns(problems, PARTNERSHIPS_FILE, raw, PARTNERSHIP_REQUIRED):
         return raw.iloc[0:0].assign(partnership_id="", name="")
     rows = _row_numbers(raw)
@@ -632,26 +906,30 @@ def validate_partnerships(raw: pd.DataFrame, problems: list[Problem]) -> pd.Data
             ],
         )
         valid &= ~dup
-    if _start_visible(raw["name"]):
-        blank_name = np.zeros(len(raw), dtype=bool)
-    else:
-        blank_name = raw["name"].str.strip().eq("").to_numpy()
-    if blank_name.any():
-        _report(
-            problems,
-            PARTNERSHIPS_FILE,
-            rows[blank_name],
-            "name",
-            "name is blank; every partnership needs a name",
-        )
-        valid &= ~blank_name
+    names, blank_name = _required_text(
+        problems,
+        PARTNERSHIPS_FILE,
+        raw,
+        rows,
+        "name",
+        "name is blank; every partnership needs a name",
+    )
+    valid &= ~blank_name
+    table = _optional_text(
+        problems, PARTNERSHIPS_FILE, raw, rows, ("partnership_id", "name", "started")
+    )
+    if names is not raw["name"]:
+        table = table.copy(deep=False) if table is raw else table
+        table["name"] = names
     if "started" in raw.columns:
-        _, ok = _check_dates(
-            problems, PARTNERSHIPS_FILE, raw["started"], rows, "started", required=False
+        bad_start = _check_partial_dates(
+            problems, PARTNERSHIPS_FILE, raw["started"], rows, "started"
         )
-        valid &= ok
+        if bad_start.any():
+            table = table.copy(deep=False) if table is raw else table
+            table["started"] = raw["started"].where(~bad_start, "")
     # All valid (the usual case): a shallow copy, which copy-on-write keeps apart.
-    out = (raw.copy(deep=False) if valid.all() else raw.loc[valid]).reset_index(drop=True)
+    out = (table.copy(deep=False) if valid.all() else table.loc[valid]).reset_index(drop=True)
     out["_row"] = rows[valid]
     return out
 
@@ -661,20 +939,45 @@ def validate_placements(
     problems: list[Problem],
     axes: list[Axis],
     partnership_ids: Iterable[str] | None,
+    left_out: Mapping[str, int] | None = None,
+    axes_left_out: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
-    """Check placements.csv and return its valid rows, parsed.
+    """Check placements.csv and return its rows that can be used, parsed.
+
+    A row is left out for a bad required cell (partnership, date, perspective, kind) or
+    when it has no position left. A bad position or spread is one problem and is
+    loaded as blank; control characters are removed from the perspective and note.
 
     Args:
         raw: the file as strings, blanks as "".
         problems: where problems are appended.
         axes: the valid axes; every column that is not reserved must be one of them.
         partnership_ids: the known partnerships, or None to skip that check.
+        left_out: partnerships left out for a problem of their own, {id: row in
+            partnerships.csv} (`left_out_partnerships`). Their placements are left out
+            without a problem each; the partnership's problem (in `problems`) says how many.
+        axes_left_out: axes left out for a problem of their own, {id: row in axes.csv}
+            (`left_out_axes`). Their columns are left out quietly, and so are rows with
+            positions on those axes only; the axis' problem says so.
     """
     axis_ids = [a.axis_id for a in axes]
     if not check_columns(problems, PLACEMENTS_FILE, raw, PLACEMENT_KEY):
         return _empty_placements(axis_ids)
+    quiet = [c for c in raw.columns if axes_left_out and c in axes_left_out]
+    for col in quiet:
+        _add_note(
+            problems,
+            AXES_FILE,
+            axes_left_out[col],  # type: ignore[index]
+            "its column in placements.csv is left out until this is fixed",
+        )
     for col in raw.columns:
-        if col not in PLACEMENT_RESERVED and col not in axis_ids and col != "_row":
+        if (
+            col not in PLACEMENT_RESERVED
+            and col not in axis_ids
+            and col != "_row"
+            and col not in quiet
+        ):
             hint = ", ".join(axis_ids) if axis_ids else "none defined in axes.csv"
             problems.append(
                 Problem(
@@ -686,6 +989,8 @@ def validate_placements(
                 )
             )
     present_axes = [a for a in axis_ids if a in raw.columns]
+    if not present_axes and quiet:
+        return _empty_placements(axis_ids)
     if not present_axes:
         problems.append(
             Problem(
@@ -702,10 +1007,24 @@ def validate_placements(
 
     ids, persp, kind = raw["partnership_id"], raw["perspective"], raw["kind"]
 
-    def check_text() -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-        """Rows with an unknown partnership, a blank perspective, a wrong kind."""
+    def check_text() -> tuple[np.ndarray | None, pd.Series, np.ndarray, list[Problem], np.ndarray]:
+        """Rows with an unknown partnership; perspectives, checked; rows with a wrong kind.
+
+        The perspectives come without control characters, with which are blank and
+        the problems found (kept apart: this may run on another thread).
+        """
         unknown = None if partnership_ids is None else ~_isin(ids, partnership_ids)
-        return unknown, _blank_perspectives(persp), ~_isin(kind, KINDS)
+        found: list[Problem] = []
+        cleaned, blank = _required_text(
+            found,
+            PLACEMENTS_FILE,
+            raw,
+            rows,
+            "perspective",
+            "perspective is blank; expected who placed it, e.g. public, private, "
+            "civil society, donor, joint or an organisation's name",
+        )
+        return unknown, cleaned, blank, found, ~_isin(kind, KINDS)
 
     # On a large file the text columns are checked on another core (Arrow and numpy let
     # go of the GIL) while the dates and numbers are read here. Problems are reported
@@ -719,25 +1038,36 @@ def validate_placements(
     values: dict[str, np.ndarray] = {}
     any_value = np.zeros(n, dtype=bool)
     number_problems: list[Problem] = []
+    # A bad number is loaded as blank: the row stays, unless no position is left.
+    bad_number = np.zeros(n, dtype=bool)
     for col in present_axes:
         v, ok, has = _parse_numbers(
             number_problems, raw[col], rows, col, POSITION_MIN, POSITION_MAX, "a position"
         )
         values[col] = v
         if ok is not None:
-            valid &= ok
+            bad_number |= ~ok
         any_value |= has
     spread_problems: list[Problem] = []
     if "spread" in raw.columns:
-        spread, ok, _ = _parse_numbers(
+        spread, _, _ = _parse_numbers(
             spread_problems, raw["spread"], rows, "spread", 0.0, SPREAD_MAX, "an uncertainty"
         )
-        if ok is not None:
-            valid &= ok
     else:
         spread = np.full(n, np.nan)
+    note = raw["note"] if "note" in raw.columns else None
+    note_problems: list[Problem] = []
+    if note is not None:
+        note, _ = _check_control(note_problems, PLACEMENTS_FILE, note, rows, "note")
 
-    unknown, blank_p, bad_kind = text_checks()
+    unknown, persp, blank_p, persp_problems, bad_kind = text_checks()
+    if unknown is not None and unknown.any() and left_out:
+        orphan = unknown & _isin(ids, list(left_out))
+        if orphan.any():
+            counts = ids[orphan].value_counts(sort=False)
+            _note_left_out(problems, {str(k): int(v) for k, v in counts.items()}, left_out)
+            valid &= ~orphan
+            unknown = unknown & ~orphan
     if unknown is not None and unknown.any():
         _report(
             problems,
@@ -753,16 +1083,8 @@ def validate_placements(
         )
         valid &= ~unknown
     problems.extend(date_problems)
-    if blank_p.any():
-        _report(
-            problems,
-            PLACEMENTS_FILE,
-            rows[blank_p],
-            "perspective",
-            "perspective is blank; expected who placed it, e.g. public, private, "
-            "civil society, donor, joint or an organisation's name",
-        )
-        valid &= ~blank_p
+    problems.extend(persp_problems)
+    valid &= ~blank_p
     if bad_kind.any():
         _report(
             problems,
@@ -775,18 +1097,34 @@ def validate_placements(
             ),
         )
         valid &= ~bad_kind
-    problems.extend(number_problems)
     no_value = ~any_value
+    if no_value.any() and quiet:
+        # Rows placed only on axes that are left out go with them, quietly.
+        elsewhere = np.zeros(n, dtype=bool)
+        for col in quiet:
+            cells = raw[col]
+            if pd.api.types.is_float_dtype(cells.dtype):
+                elsewhere |= cells.notna().to_numpy()
+            else:
+                elsewhere |= ~_blank_cells(cells)
+        valid &= ~(no_value & elsewhere)
+        no_value &= ~elsewhere
     if no_value.any():
+        # Rows whose only positions are bad: their problems say so, and nothing else does.
+        emptied = no_value & bad_number
+        if emptied.any():
+            _note_no_position_left(number_problems, rows[emptied])
         _report(
             problems,
             PLACEMENTS_FILE,
-            rows[no_value],
+            rows[no_value & ~bad_number],
             None,
             "row has no position on any axis; fill in at least one axis column",
         )
         valid &= ~no_value
+    problems.extend(number_problems)
     problems.extend(spread_problems)
+    problems.extend(note_problems)
 
     def keep(values: pd.Series | np.ndarray) -> object:
         """The valid rows of a column (the column itself when all are valid)."""
@@ -803,7 +1141,7 @@ def validate_placements(
             "kind": keep(kind),
             **{a: keep(values[a]) if a in values else np.full(n_valid, np.nan) for a in axis_ids},
             "spread": keep(spread),
-            "note": keep(raw["note"]) if "note" in raw.columns else "",
+            "note": keep(note) if note is not None else "",
             "_row": keep(rows),
         },
         copy=False,  # fresh arrays, or the raw frame's, which is thrown away
@@ -813,6 +1151,19 @@ def validate_placements(
         if dtypes[col] != _STR:
             out[col] = out[col].astype(_STR)
     return out
+
+
+def _note_no_position_left(problems: list[Problem], rows: np.ndarray) -> None:
+    """Add to the last problem of each row that the row is left out: no position is left."""
+    wanted = set(rows.tolist())
+    last: dict[int, int] = {}
+    for i, p in enumerate(problems):
+        if p.row in wanted:
+            last[p.row] = i
+    for i in last.values():
+        p = problems[i]
+        message = f"{p.message}; the row has no other position, so it is left out"
+        problems[i] = Problem(p.file, p.row, p.column, message)
 
 
 def _parse_numbers(

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import plotting as pp
-from tests.conftest import PARTNERSHIPS, write_dataset
+from tests.conftest import PARTNERSHIPS, PLACEMENTS, write_dataset
 
 PAGES = ["app_pages/overview.py", "app_pages/plot.py", "app_pages/portfolio.py"]
 
@@ -210,3 +210,82 @@ def test_portfolio_table_pages_a_large_portfolio(app, tmp_path: Path) -> None:
     at.multiselect(key="pf_sector").select(sector).run()
     assert not at.number_input and len(at.dataframe[-1].value) < 1_000
     assert set(at.dataframe[-1].value["Sector"]) == {sector}
+
+
+PARTIAL_STARTS = PARTNERSHIPS.replace(",2020-01-15,", ",2019,", 1).replace(
+    ",2021-06-01,", ",2021-03,", 1
+)
+
+
+def test_year_and_month_starts_load_and_show_as_written(app, tmp_path: Path) -> None:
+    folder = write_dataset(tmp_path / "d", partnerships=PARTIAL_STARTS)
+    at = app(folder)
+    assert not [t for t in (df.value for df in at.dataframe) if "Problem" in t.columns]
+    at.switch_page("app_pages/partnership.py").run()
+    at.selectbox(key="cp_partnership").set_value("alpha").run()
+    assert any("started 2019" in c.value and "2019-01" not in c.value for c in at.caption)
+    at.selectbox(key="cp_partnership").set_value("beta").run()
+    assert any("started 2021\\-03" in c.value or "started 2021-03" in c.value for c in at.caption)
+    at.switch_page("app_pages/data.py").run()
+    edited = next(t for t in at.dataframe if "started" in t.value.columns).value
+    assert edited["started"].tolist() == ["2019", "2021-03", ""]
+
+
+@pytest.mark.parametrize("started", ["2019", "2019-03", "2019-03-14"])
+def test_plot_page_form_takes_a_partial_start(app, tiny: Path, started: str) -> None:
+    at = app(tiny, "app_pages/plot.py")
+    at.selectbox(key="plot_partnership").set_value("__new__").run()
+    at.text_input(key="new_name").input("Delta")
+    at.text_input(key="new_started").input(started)
+    at.button[0].click().run()
+    assert not at.error
+    assert (tiny / "partnerships.csv").read_text().splitlines()[
+        -1
+    ] == f"delta,Delta,,,,,{started},,"
+
+
+def test_plot_page_form_refuses_an_unreadable_start(app, tiny: Path) -> None:
+    at = app(tiny, "app_pages/plot.py")
+    at.selectbox(key="plot_partnership").set_value("__new__").run()
+    assert at.text_input(key="new_started").placeholder == "2019, 2019-03 or 2019-03-14"
+    at.text_input(key="new_name").input("Delta")
+    at.text_input(key="new_started").input("03/2019")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [
+        "started: '03/2019' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
+    ]
+    assert (tiny / "partnerships.csv").read_text() == PARTNERSHIPS
+
+
+def test_a_bad_start_keeps_the_partnership_and_its_placements(app, tmp_path: Path) -> None:
+    parts = PARTNERSHIPS.replace(",2020-01-15,", ",March 2019,", 1)
+    folder = write_dataset(tmp_path / "d", partnerships=parts)
+    at = app(folder)
+    problems = next(t for t in (df.value for df in at.dataframe) if "Problem" in t.columns)
+    assert problems.to_dict("records") == [
+        {
+            "File": "partnerships.csv",
+            "Row": 2,
+            "Column": "started",
+            "Problem": "'March 2019' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD, "
+            "e.g. 2019-03",
+        }
+    ]
+    assert [m.value for m in at.metric[:3]] == ["3", "6", "1"]
+    at.switch_page("app_pages/portfolio.py").run()
+    shown = at.dataframe[-1].value["Partnership"].tolist()
+    assert shown.count("Alpha Water Alliance") == 2
+
+
+def test_overview_says_what_a_dropped_partnership_takes_along(app, tmp_path: Path) -> None:
+    parts = PARTNERSHIPS.replace("alpha,Alpha Water Alliance,", "alpha,,", 1)
+    semicolons = PLACEMENTS.replace(",", ";").replace('"Private sees ""clearly"" innovation"', "x")
+    folder = write_dataset(tmp_path / "d", partnerships=parts, placements=semicolons)
+    at = app(folder)
+    problems = next(t for t in (df.value for df in at.dataframe) if "Problem" in t.columns)
+    assert problems["Problem"].tolist() == [
+        "name is blank; every partnership needs a name",
+        "placements.csv looks semicolon-separated (as Excel saves in many countries); this "
+        "folder needs comma-separated files: use Data → Import to bring it in",
+    ]
+    assert not at.exception

@@ -113,6 +113,30 @@ PLACEMENT_FILES = [
     ),
     ("no value at all", (PLACEMENTS + "alpha,2024-01-01,public,actual,,,,,\n").encode()),
     ("short row", (PLACEMENTS + "alpha,2024-01-01\n").encode()),
+    (
+        "control characters",
+        (
+            PLACEMENTS
+            + "alpha,2024-01-01,pub\x07lic,actual,1,1,1,,bell\x07\nbeta,2024-01-01,x,actual,1,1,1,,"
+            "\x1b\ufffe\ufffd\ufeff\n"
+        ).encode(),
+    ),
+    ("invisible perspective", (PLACEMENTS + "alpha,2024-01-01,\u200b,actual,1,1,1,,\n").encode()),
+    (
+        "semicolons",
+        PLACEMENTS.replace(",", ";").replace('"Private sees ""clearly"" innovation"', "x").encode(),
+    ),
+    (
+        "tabs",
+        PLACEMENTS.replace(",", "\t")
+        .replace('"Private sees ""clearly"" innovation"', "x")
+        .encode(),
+    ),
+    ("long first row", PLACEMENTS.replace("\n", ",extra\n", 2).replace(",extra", "", 1).encode()),
+    (
+        "trailing commas",
+        PLACEMENTS.replace(",Utility runs kiosks\n", ",Utility runs kiosks,\n").encode(),
+    ),
     ("long row", (PLACEMENTS + "alpha,2024-01-01,public,actual,1,1,1,,,extra\n").encode()),
     ("unknown axis column", PLACEMENTS.replace("rules_task", "rules_tusk", 1).encode()),
     ("duplicate header", PLACEMENTS.replace("rules_task", "delivery_policy", 1).encode()),
@@ -249,6 +273,10 @@ def test_fast_and_precise_loads_agree_on_partnership_files(
         PARTNERSHIPS + "beta,Again,,,,,,,\n",
         PARTNERSHIPS + "delta, Padded name,,,,,1850-01-01,,\n",
         PARTNERSHIPS + "delta,   ,,,,,2020-1-1,,\n",
+        PARTNERSHIPS + "delta,Year,,,,,2019,,\nepsilon,Month,,,,,2019-03,,\n",
+        PARTNERSHIPS + "delta,Bad month,,,,,2019-13,,\nepsilon,\u200b,,,,,2019-03-14,,\n",
+        PARTNERSHIPS + "delta,Bell\x07,Ke\x1bnya,,,,,\x7f,\uffff\n",
+        PARTNERSHIPS.replace("alpha,Alpha Water Alliance", "alpha,"),
         PARTNERSHIPS.replace(",2020-01-15,", ",,").replace(",2021-06-01,", ",,"),
         "partnership_id,name,budget\n001,One,10\n002,Two,2.5\n",
         "partnership_id,name,active\n001,One,True\n002,Two,False\n",
@@ -277,6 +305,9 @@ def test_fast_and_precise_loads_agree_on_partnership_files(
         "x_y,a\n",
         "caf\u00e9,a,b,\n",
         "x_y\u00a0,a,b,\n",
+        "x_y,a\x07,b,desc\x1f\n",
+        "x_y,\u200b,b,\n",
+        "rules_task2,\u200b,b,\n",
     ],
 )
 def test_fast_and_precise_loads_agree_on_axes_files(
@@ -358,6 +389,71 @@ DATES = st.one_of(
     st.text(alphabet="0123456789- ", min_size=9, max_size=11),
     st.text(max_size=11),
 )
+
+
+#: A partnership's `started`: partial dates and near misses, besides full days.
+PARTIAL_DATES = st.one_of(
+    DATES,
+    st.builds("{:04d}".format, st.integers(0, 9999)),
+    st.builds("{:04d}-{:02d}".format, st.integers(1890, 2210), st.integers(0, 13)),
+    st.sampled_from(["2019", "2019-03", "2019-3", "19", "2019-", "03/2019", "2019-03-1"]),
+    st.text(alphabet="0123456789-", max_size=8),
+)
+#: Names people write, blank-looking ones included.
+NAMES = ["Name", "", " ", " Name", "\tx", "Água", "\u3000x", "\u200b", "\ufeff\u00a0", "x\u200b"]
+#: Text with control characters and their UTF-8 neighbours (U+FFFD, U+FEFF, U+FF01 also
+#: start with byte 0xEF; U+0085 and U+00A0 are no control characters here).
+TRICKY_TEXT = st.text(
+    alphabet="ab \t\n\r\x00\x07\x1b\x1f\x7f\x85\xa0\ufffe\uffff\ufffd\ufeff\uff01\u200b",
+    max_size=6,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(cells=st.lists(TRICKY_TEXT, max_size=10))
+def test_control_characters_read_from_bytes_agree_with_the_text_helper(cells: list[str]) -> None:
+    from plotting.text import control_characters
+
+    series = pd.Series(cells, dtype="str")
+    expected = [i for i, c in enumerate(cells) if control_characters(c)]
+    assert validation._control_cells(series).tolist() == expected
+
+
+def _bad_partial_date(value: str) -> bool:
+    """The plain way: not blank, and not a year, year-month or day that exists."""
+    import datetime as dt
+
+    if value == "":
+        return False
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return True
+    if value.startswith("0000"):  # pandas, like ISO 8601, knows a year 0
+        value = "2000" + value[4:]
+    try:
+        dt.date.fromisoformat({4: value + "-01-01", 7: value + "-01"}.get(len(value), value))
+    except ValueError:
+        return True
+    return False
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(dates=st.lists(PARTIAL_DATES, max_size=8))
+def test_partial_dates_agree_with_checking_each_distinct_value(
+    monkeypatch: pytest.MonkeyPatch, dates: list[str]
+) -> None:
+    series = pd.Series(dates, dtype="str")
+    rows = np.arange(2, len(dates) + 2)
+
+    def check(problems: list[pp.Problem]) -> np.ndarray:
+        return validation._check_partial_dates(problems, "f.csv", series, rows, "started")
+
+    (fast, fast_problems), (general, general_problems) = both_ways(monkeypatch, check)
+    assert fast.tolist() == general.tolist()
+    assert fast_problems == general_problems
+    expected = [_bad_partial_date(d) for d in dates]
+    assert fast.tolist() == expected
 
 
 @settings(
@@ -456,17 +552,26 @@ def test_ids_looked_up_run_by_run_agree(
         ),
         max_size=6,
     ),
-    names=st.lists(
-        st.sampled_from(["Name", "", " ", " Name", "\tx", "Água", "\u3000x"]), max_size=6
-    ),
-    started=st.lists(DATES, max_size=6),
+    names=st.lists(st.one_of(st.sampled_from(NAMES), TRICKY_TEXT), max_size=6),
+    started=st.lists(PARTIAL_DATES, max_size=6),
+    country=st.lists(TRICKY_TEXT, max_size=6),
 )
 def test_partnership_checks_agree_with_the_general_way(
-    monkeypatch: pytest.MonkeyPatch, ids: list[str], names: list[str], started: list[str]
+    monkeypatch: pytest.MonkeyPatch,
+    ids: list[str],
+    names: list[str],
+    started: list[str],
+    country: list[str],
 ) -> None:
-    n = min(len(ids), len(names), len(started))
+    n = min(len(ids), len(names), len(started), len(country))
     raw = pd.DataFrame(
-        {"partnership_id": ids[:n], "name": names[:n], "started": started[:n]}, dtype="str"
+        {
+            "partnership_id": ids[:n],
+            "name": names[:n],
+            "started": started[:n],
+            "country": country[:n],
+        },
+        dtype="str",
     )
     (fast, fast_problems), (general, general_problems) = both_ways(
         monkeypatch, lambda problems: validation.validate_partnerships(raw, problems)

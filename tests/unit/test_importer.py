@@ -772,26 +772,6 @@ def test_cli_replace_never_renames_silently(tiny: Path, tmp_path: Path) -> None:
     assert {n: (tiny / n).read_bytes() for n in before} == before
 
 
-def _loader_reads_partial_dates() -> bool:
-    """Whether validation accepts '2019' and '2019-03' for started (issue #12, another part)."""
-    import pandas as pd
-
-    from plotting.validation import validate_partnerships
-
-    problems: list = []
-    frame = pd.DataFrame(
-        {"partnership_id": ["a", "b"], "name": ["A", "B"], "started": ["2019", "2019-03"]}
-    )
-    validate_partnerships(frame, problems)
-    return not problems
-
-
-@pytest.mark.xfail(
-    not _loader_reads_partial_dates(),
-    reason="the loader does not read partial start dates yet (validation part of #12)",
-    raises=pp.DataError,
-    strict=True,
-)
 def test_partial_start_dates_are_written_as_iso_and_load(tiny: Path) -> None:
     text = "Name,Started\nDelta,mars 2019\nEcho,2019\nFoxtrot,14/03/2019\n"
     source = read_source("s.csv", text.encode())
