@@ -1,12 +1,18 @@
 """Plotting Partnerships — entry point: page config, shared sidebar, navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import share, state
 
+#: The browser tab's icon, served by the app itself: an emoji or ":material/…:" page icon
+#: makes the browser fetch it from Google's font host, and the app fetches nothing from outside.
+ICON = Path(__file__).parent / "assets" / "icon.svg"
+
 st.set_page_config(
     page_title="Plotting Partnerships",
-    page_icon=":material/explore:",
+    page_icon=str(ICON),
     layout="wide",
     initial_sidebar_state="expanded",
 )

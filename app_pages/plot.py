@@ -65,7 +65,7 @@ def _create_partnership() -> None:
 
 
 if pid == NEW:
-    st.subheader("New partnership")
+    st.header("New partnership")
     with st.form("new_partnership", border=True):
         c1, c2 = st.columns(2)
         c1.text_input(
@@ -263,7 +263,7 @@ with left:
     for problem in st.session_state.get("plot_save_problems", []):
         st.error(f"{problem.column or 'row'}: {problem.message}", icon="⚠️")
 
-st.subheader("All placements of this partnership")
+st.header("All placements of this partnership")
 if placements.empty:
     st.info("No placements yet: the one you save will be the first.")
 else:
