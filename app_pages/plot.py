@@ -143,7 +143,10 @@ if st.session_state.get(SOURCE) != source:
     st.session_state[SOURCE] = source
 
 # ---- the sliders, and the chart ------------------------------------------------------
-left, right = st.columns([5, 7], gap="large")
+# The map's column comes first, so on a phone (columns stacked) the map is on screen
+# before the form; ui/style.py puts the form back on the left on wider screens.
+with st.container(key="plot_workspace"):
+    right, left = st.columns([7, 5], gap="large")
 with left:
     st.markdown("**Position** — from −5 (left pole) to +5 (right pole); 0 is balanced.")
     for axis in ds.axes:
