@@ -20,6 +20,10 @@ CSS = f"""
   .st-key-plot_workspace > div > [data-testid="stHorizontalBlock"],
   .st-key-plot_workspace > [data-testid="stHorizontalBlock"] {{ flex-direction: row-reverse; }}
 }}
+/* Phones: less empty space above each page's title (the header only holds the menu). */
+@media (max-width: {STACK_WIDTH_PX}px) {{
+  [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
+}}
 </style>
 """
 
