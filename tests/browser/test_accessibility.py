@@ -3,7 +3,9 @@ violations (axe-core runs offline from the `axe-playwright-python` wheel)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -11,7 +13,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, wait_chart, wait_ready
+from tests.browser.conftest import (
+    ROOT,
+    Server,
+    start_server,
+    stop_server,
+    wait_chart,
+    wait_ready,
+)
 
 #: Impacts that fail the test; "moderate" and "minor" ones are printed but allowed.
 BLOCKING = ("critical", "serious")
@@ -48,6 +57,25 @@ def new_partnership_form(page: Page) -> None:
     wait_ready(page, "New partnership")
 
 
+#: A spreadsheet as Excel writes it in many countries (semicolons, decimal commas), with a
+#: new partnership: the import preview shows a notice, a mapping and its expanders.
+EURO = (
+    "partnership_id;name;date;perspective;kind;delivery_policy;regulation_innovation;note\r\n"
+    "nakuru-water-kiosks;;15.03.2026;donor;actual;2,5;-1;From Excel\r\n"
+).encode("cp1252")
+
+
+def import_preview(page: Page) -> None:
+    open_tab("Import")(page)
+    path = tempfile.mkdtemp() + "/euro.csv"
+    with open(path, "wb") as out:
+        out.write(EURO)
+    main(page).locator('input[type="file"]').set_input_files(path)
+    wait_ready(page)
+    expect(main(page).get_by_role("heading", name="Preview")).to_be_visible(timeout=20_000)
+    open_expanders(page)
+
+
 def presenting(page: Page) -> None:
     page.locator(".st-key-present_nav").wait_for()
     wait_chart(page)
@@ -82,6 +110,7 @@ VIEWS = {
     "data-edit": View("data", "Data", open_tab("Edit")),
     "data-history": View("data", "Data", open_tab("History")),
     "data-export": View("data", "Data", open_tab("Export")),
+    "data-import-preview": View("data", "Data", import_preview),
 }
 
 
@@ -98,6 +127,20 @@ def warm(server: Server, browser) -> None:
     page.goto(server.url)
     wait_ready(page, "Plotting Partnerships")
     context.close()
+
+
+@pytest.fixture(scope="module")
+def broken_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on sample data with bad rows: problem lists, warnings, the sidebar notice."""
+    base = tmp_path_factory.mktemp("broken")
+    data = base / "data"
+    shutil.copytree(ROOT / "data", data)
+    with (data / "placements.csv").open("a", encoding="utf-8") as out:
+        out.write("nakuru-water-kiosks,2024-13-01,donor,actual,abc,1,,,,,bad date and value\n")
+        out.write("no-such-partnership,2024-01-01,donor,actual,1,1,,,,,unknown id\n")
+    srv = start_server(data, base / "streamlit.log")
+    yield srv
+    stop_server(srv.process)
 
 
 def describe(violations: list[dict]) -> str:
@@ -122,6 +165,22 @@ def test_no_serious_accessibility_violations(
     others = [v for v in violations if v["impact"] not in BLOCKING]
     if others:
         print("Allowed (moderate/minor):\n" + describe(others))
+    assert not blocking, "axe-core found:\n" + describe(blocking)
+
+
+@pytest.mark.parametrize(
+    "where", [("", "Plotting Partnerships"), ("data", "Data")], ids=["overview", "data"]
+)
+def test_no_serious_violations_with_data_problems(
+    page: Page, broken_server: Server, axe: Axe, where: tuple[str, str]
+) -> None:
+    path, title = where
+    page.goto(f"{broken_server.url}/{path}")
+    wait_ready(page, title)
+    expect(page.locator('[data-testid="stSidebar"]').get_by_text("data problem")).to_be_visible()
+    open_expanders(page)
+    violations = axe.run(page).response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
     assert not blocking, "axe-core found:\n" + describe(blocking)
 
 
