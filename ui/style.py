@@ -17,8 +17,8 @@ CSS = f"""
    the map is on screen on arrival, above the sliders and the Save button); on wider
    screens the row is reversed, so the form stays on the left and the map on the right. */
 @media (min-width: {STACK_WIDTH_PX + 1}px) {{
-  .st-key-plot_workspace > div > [data-testid="stHorizontalBlock"],
-  .st-key-plot_workspace > [data-testid="stHorizontalBlock"] {{ flex-direction: row-reverse; }}
+  .st-key-plot_workspace > div > [data-testid="stHorizontalBlock"] {{
+    flex-direction: row-reverse; }}
 }}
 /* Phones: less empty space above each page's title (the header only holds the menu). */
 @media (max-width: {STACK_WIDTH_PX}px) {{
