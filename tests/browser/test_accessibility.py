@@ -185,8 +185,21 @@ def test_no_serious_violations_with_data_problems(
 
 
 def test_headings_go_in_order(page: Page, server: Server) -> None:
-    """Each page has one h1 and its sections are h2 (no jump from h1 to h3)."""
-    for path, title in [("", "Plotting Partnerships"), ("partnership", "Course & perspectives")]:
+    """Each page has one h1 and its sections are h2 (no jump from h1 to h3).
+
+    axe-core calls a jump only "moderate", so the scan above lets it pass: this test keeps
+    new sections from coming back as st.subheader (h3) straight under the title.
+    """
+    pages = [
+        ("", "Plotting Partnerships"),
+        ("plot", "Plot a partnership"),
+        ("portfolio", "Portfolio"),
+        ("partnership", "Course & perspectives"),
+        ("compare", "Compare"),
+        ("present", "Present"),
+        ("data", "Data"),
+    ]
+    for path, title in pages:
         page.goto(f"{server.url}/{path}")
         wait_ready(page, title)
         levels = (
@@ -194,6 +207,5 @@ def test_headings_go_in_order(page: Page, server: Server) -> None:
             .locator("h1, h2, h3, h4")
             .evaluate_all("els => els.map(e => Number(e.tagName[1]))")
         )
-        assert levels[0] == 1 and levels.count(1) == 1, levels
-        assert all(b - a <= 1 for a, b in pairwise(levels)), levels
-        assert 2 in levels, levels
+        assert levels[0] == 1 and levels.count(1) == 1, (path, levels)
+        assert all(b - a <= 1 for a, b in pairwise(levels)), (path, levels)
