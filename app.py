@@ -1,14 +1,21 @@
 """Plotting Partnerships — entry point: page config, shared sidebar, navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from ui import share, state
+from ui import share, state, style
+
+#: The browser tab's icon, served by the app itself: an emoji or ":material/…:" page icon
+#: makes the browser fetch it from Google's font host, and the app fetches nothing from outside.
+ICON = Path(__file__).parent / "assets" / "icon.svg"
 
 st.set_page_config(
     page_title="Plotting Partnerships",
-    page_icon=":material/explore:",
+    page_icon=str(ICON),
     layout="wide",
-    initial_sidebar_state="expanded",
+    # "auto": open on a desktop, collapsed on a phone, where it would cover the page.
+    initial_sidebar_state="auto",
 )
 
 ds = state.dataset()
@@ -58,5 +65,6 @@ with st.sidebar:
     st.caption(f"Data folder: `{state.data_dir()}`")
     if ds.problems:
         st.caption(f"⚠️ {len(ds.problems)} data problem(s): see Overview")
+style.apply()
 
 nav.run()

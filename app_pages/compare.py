@@ -54,7 +54,7 @@ def in_words(text: str) -> None:
 
 
 # ---- disagreement ranking --------------------------------------------------------------------
-st.subheader("Where partners disagree most")
+st.header("Where partners disagree most")
 ranking = cr.disagreement_ranking(ds, flt)
 by_axis = cr.divergence_by_axis(ds, flt)
 summary = cr.ranking_summary(ranking, ds.axes)
@@ -105,7 +105,7 @@ if target:
     )
 
 # ---- small multiples -------------------------------------------------------------------------
-st.subheader("Each partnership at a glance")
+st.header("Each partnership at a glance")
 order_by = (
     st.segmented_control(
         "Order",
@@ -152,7 +152,7 @@ with st.expander("Table: each perspective's latest placement on these axes"):
         )
 
 # ---- portfolio median ------------------------------------------------------------------------
-st.subheader("Compared with the portfolio median")
+st.header("Compared with the portfolio median")
 comparison = cr.median_comparison(ds, flt)
 summary = cr.median_comparison_summary(comparison, ds.axes)
 st.caption(
@@ -173,7 +173,7 @@ with st.expander("Table: difference from the portfolio median"):
         st.caption("Positive: further toward the axis' right-hand pole than the portfolio median.")
 
 # ---- portfolio over time ---------------------------------------------------------------------
-st.subheader("The portfolio over time")
+st.header("The portfolio over time")
 frames = cr.portfolio_over_time(ds, xs, ys, flt)
 summary = cr.portfolio_animation_summary(frames, x_axis, y_axis)
 group = (
@@ -207,7 +207,7 @@ with st.expander("Table: positions on each date"):
         )
 
 # ---- all axes for a chosen set ---------------------------------------------------------------
-st.subheader("All axes for a chosen set")
+st.header("All axes for a chosen set")
 consensus_all = cr.partnership_consensus(ds, flt)
 available = consensus_all.index.tolist()
 if CHOSEN not in st.session_state:

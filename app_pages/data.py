@@ -73,7 +73,7 @@ with tab_import:
         with st.expander(f"The file as read ({len(source.frame)} rows)"):
             st.dataframe(source.frame.head(200), width="stretch")
 
-        st.subheader("Map the columns")
+        st.header("Map the columns")
         saved = importer.load_mappings(folder)
         guess = importer.guess_mapping(list(source.frame.columns), ds.axes)
         if saved:
@@ -157,7 +157,7 @@ with tab_import:
             default_kind=default_kind,
             default_perspective=default_persp.strip(),
         )
-        st.subheader("Preview")
+        st.header("Preview")
         m = st.columns(4)
         m[0].metric("New partnerships", len(plan.new_partnerships))
         m[1].metric("Changed partnerships", len(plan.changed_partnerships))

@@ -35,7 +35,7 @@ state.show_problems(ds.problems, expanded=True)
 x_axis, y_axis = state.require_axis_pair(ds)
 points = pp.analysis.consensus_points(ds, x_axis.axis_id, y_axis.axis_id)
 color_by = "sector" if "sector" in ds.categorical_columns else None
-st.subheader("The portfolio at a glance")
+st.header("The portfolio at a glance")
 st.caption(
     "Each partnership at the median of its partners' latest views. Hover for details; "
     "open **Portfolio** to filter and compare, or **Plot a partnership** to add a placement."

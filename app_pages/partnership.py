@@ -97,7 +97,7 @@ def dated(frame: pd.DataFrame) -> pd.DataFrame:
 axis_names = {a.axis_id: a.label for a in ds.axes}
 
 # ---- course ---------------------------------------------------------------------------------
-st.subheader("Course: where it has been and where it is going")
+st.header("Course: where it has been and where it is going")
 course = cr.perspective_course(placements, perspective, [xs, ys])
 target = cr.course_target(placements, perspective, [xs, ys])
 changes = cr.axis_changes(placements, perspective, ds.axes)
@@ -173,7 +173,7 @@ with st.expander("Table: the course, axis by axis"):
         st.dataframe(dated(on_map), hide_index=True, width="stretch")
 
 # ---- perspectives ---------------------------------------------------------------------------
-st.subheader("Perspectives: who sees it differently")
+st.header("Perspectives: who sees it differently")
 positions = cr.perspective_positions(placements, [xs, ys])
 latest_views = cr.latest_views(placements, ds.axis_ids)
 per_axis = cr.divergence(latest_views, ds.axes)
@@ -276,7 +276,7 @@ with st.expander("Table: each perspective's latest placement"):
     )
 
 # ---- over time ------------------------------------------------------------------------------
-st.subheader("Over time")
+st.header("Over time")
 frames = cr.partnership_over_time(placements, xs, ys)
 summary = cr.partnership_animation_summary(frames, x_axis, y_axis, name=name)
 st.markdown(
@@ -306,7 +306,7 @@ with st.expander("Table: positions on each date"):
         )
 
 # ---- all axes -------------------------------------------------------------------------------
-st.subheader("All axes at once")
+st.header("All axes at once")
 shape = (
     st.segmented_control(
         "Show as",

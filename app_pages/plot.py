@@ -65,7 +65,7 @@ def _create_partnership() -> None:
 
 
 if pid == NEW:
-    st.subheader("New partnership")
+    st.header("New partnership")
     with st.form("new_partnership", border=True):
         c1, c2 = st.columns(2)
         c1.text_input(
@@ -142,7 +142,10 @@ if st.session_state.get(SOURCE) != source:
     st.session_state[SOURCE] = source
 
 # ---- the sliders, and the chart ------------------------------------------------------
-left, right = st.columns([5, 7], gap="large")
+# The map's column comes first, so on a phone (columns stacked) the map is on screen
+# before the form; ui/style.py puts the form back on the left on wider screens.
+with st.container(key="plot_workspace"):
+    right, left = st.columns([7, 5], gap="large")
 with left:
     st.markdown("**Position** — from −5 (left pole) to +5 (right pole); 0 is balanced.")
     for axis in ds.axes:
@@ -262,7 +265,7 @@ with left:
     for problem in st.session_state.get("plot_save_problems", []):
         st.error(f"{problem.column or 'row'}: {problem.message}", icon="⚠️")
 
-st.subheader("All placements of this partnership")
+st.header("All placements of this partnership")
 if placements.empty:
     st.info("No placements yet: the one you save will be the first.")
 else:

@@ -152,9 +152,9 @@ def show(frame: pd.DataFrame, key: str) -> None:
 
 
 if len(selected):
-    st.subheader(f"Selected: {len(selected)} placement(s)")
+    st.header(f"Selected: {len(selected)} placement(s)")
     show(selected, "pf_selected")
-st.subheader("What the map shows")
+st.header("What the map shows")
 if points.empty:
     st.info("No placements match these filters. Widen the period or clear a filter.")
 else:

@@ -224,7 +224,8 @@ header[data-testid="stHeader"] { background: transparent; }
 .st-key-present_heading [data-testid="stHeading"] [data-testid="stMarkdownContainer"] {
   margin-bottom: 0 !important; }
 .st-key-present_heading [data-testid="stCaptionContainer"] { font-size: 1.45rem;
-  line-height: 1.3; margin: 0.35rem 0 0 !important; }
+  line-height: 1.3; margin: 0.35rem 0 0 !important; opacity: 1; }
+/* opacity 1: Streamlit's 0.6 caption opacity would bring the subtitle to 2.9:1 on white */
 .st-key-present_heading [data-testid="stCaptionContainer"] p { color: #4B5563; }
 div:has(> .st-key-present_stage) { flex: 0 0 calc(100vh - 13.25rem) !important;
   height: calc(100vh - 13.25rem) !important; min-height: 360px; }
@@ -364,7 +365,7 @@ def setting_up() -> None:
     )
     left, right = st.columns([5, 7], gap="large")
     with left:
-        st.subheader("1. The deck")
+        st.header("1. The deck")
         st.text_input("Title", key=TITLE, max_chars=120, **KEEP)
         st.multiselect(
             "Partnerships, in the order you will discuss them",
@@ -466,7 +467,7 @@ def setting_up() -> None:
                 **KEEP,
             )
     with right:
-        st.subheader(f"2. The slides ({len(slides)})")
+        st.header(f"2. The slides ({len(slides)})")
         st.markdown("\n".join(outline_line(i, s) for i, s in enumerate(slides, start=1)))
         numbers = list(range(1, len(slides) + 1))
         if st.session_state.get(PREVIEW) not in numbers:
@@ -505,7 +506,7 @@ def setting_up() -> None:
         )
         export_buttons(fig, f"{preview:02d} {slide.title}", key="present_preview_export")
 
-    st.subheader("3. Take it away")
+    st.header("3. Take it away")
     st.caption(
         "The whole deck as files: every perspective revealed, rationales in the notes. "
         "Files are made when you click (a few seconds for a long deck)."

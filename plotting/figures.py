@@ -197,6 +197,9 @@ def tension_map(
             "scaleanchor": "x",
             "scaleratio": 1,
             "constrain": "domain",
+            # On a narrow screen the square map is shorter than the chart: keep it at the
+            # top, under the legend, instead of centred between two empty bands.
+            "constraintoward": "top",
         },
         height=height,
         margin={"l": 80, "r": 24, "t": 70 if title else 30, "b": 70},

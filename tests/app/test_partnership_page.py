@@ -56,7 +56,7 @@ def view(app, tiny: Path) -> AppTest:
 def test_page_runs_on_the_sample_data(app, sample_copy: Path) -> None:
     at = app(sample_copy, PAGE)
     assert at.title[0].value == "Course & perspectives"
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         "Course: where it has been and where it is going",
         "Perspectives: who sees it differently",
         "Over time",
