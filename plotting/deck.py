@@ -746,9 +746,10 @@ _REPORT_CSS = """
 * { box-sizing: border-box; }
 body { font-family: 'Liberation Sans', 'DejaVu Sans', Arial, sans-serif; color: #1F2A37;
        margin: 0; }
-section { page-break-after: always; break-after: page; height: 186mm; overflow: hidden; }
+section { page-break-after: always; break-after: page; }
 section:last-child { page-break-after: auto; break-after: auto; }
-.cover { display: flex; flex-direction: column; justify-content: center; padding: 0 10mm; }
+.cover { display: flex; flex-direction: column; justify-content: center; padding: 0 10mm;
+         height: 186mm; }
 .cover h1 { font-size: 34pt; margin: 0 0 6mm; }
 .cover p { font-size: 14pt; color: #5B6573; margin: 0 0 3mm; }
 .cover ol { font-size: 12pt; columns: 2; margin-top: 8mm; }
@@ -757,13 +758,14 @@ header { display: flex; justify-content: space-between; align-items: baseline;
 header h2 { font-size: 20pt; margin: 0 0 1.5mm; }
 header span { font-size: 10pt; color: #5B6573; white-space: nowrap; padding-left: 6mm; }
 .subtitle { font-size: 11pt; color: #5B6573; margin: 0 0 3mm; }
-.body { display: flex; gap: 6mm; }
-.chart { flex: 0 0 62%; }
+.body { display: flow-root; }
+.chart { float: left; width: 62%; margin: 0 6mm 3mm 0; break-inside: avoid; }
 .chart svg { width: 100%; height: auto; display: block; }
-.notes { flex: 1; font-size: 9pt; line-height: 1.35; overflow: hidden; }
+.notes { font-size: 9pt; line-height: 1.35; }
 .notes h3 { font-size: 10pt; text-transform: uppercase; letter-spacing: .06em; color: #5B6573;
             margin: 0 0 2mm; }
-.notes p { margin: 0 0 1.6mm; }
+.notes p { margin: 0 0 1.6mm; break-inside: avoid; }
+.notes p.group { font-weight: 700; margin-top: 2.4mm; }
 """
 
 
@@ -783,19 +785,25 @@ def report_html(
     cover.append("<ol>" + "".join(f"<li>{e(s.title)}</li>" for s in slides) + "</ol>")
     pages = [f'<section class="cover">{"".join(cover)}</section>']
     for number, (slide, svg) in enumerate(zip(slides, svgs, strict=True), start=1):
-        notes = "".join(f"<p>{e(line)}</p>" for line in slide.notes.splitlines() if line.strip())
+        notes = "".join(_note_paragraph(line) for line in slide.notes.splitlines() if line.strip())
         pages.append(
             "<section>"
             f"<header><h2>{e(slide.title)}</h2><span>{number} / {len(slides)}</span></header>"
             f'<p class="subtitle">{e(slide.subtitle)}</p>'
             f'<div class="body"><div class="chart">{_svg_body(svg)}</div>'
-            f'<div class="notes"><h3>Rationales</h3>{notes}</div></div>'
+            f'<div class="notes"><h3>In words</h3>{notes}</div></div>'
             "</section>"
         )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(spec.title)}'
         f"</title><style>{_REPORT_CSS}</style></head><body>{''.join(pages)}</body></html>"
     )
+
+
+def _note_paragraph(line: str) -> str:
+    """One line of a slide's notes as a report paragraph (list headings in bold)."""
+    heading = line.rstrip().endswith(":") and not line.startswith("- ")
+    return f'<p class="group">{_e(line)}</p>' if heading else f"<p>{_e(line)}</p>"
 
 
 def _svg_body(svg: bytes) -> str:

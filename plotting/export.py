@@ -28,8 +28,9 @@ import plotly.io as pio
 from plotting.model import Dataset
 from plotting.text import control_characters, spreadsheet_safe, without_control_characters
 
-#: The characters exports remove (as plotting.text defines them), as a regex for pandas.
-_CONTROL_PATTERN = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]"
+#: The characters exports remove (as plotting.text defines them), as a regex for pandas;
+#: lone surrogates are left out, as pandas' text columns cannot hold them at all.
+_CONTROL_PATTERN = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ufffe\\uffff]"
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 FORMATS = (*IMAGE_FORMATS, "html", "csv")
@@ -299,10 +300,23 @@ def export(
 
 
 def write(data: bytes, path: Path | str) -> Path:
-    """Write export bytes to a file, creating its folder."""
+    """Write export bytes to a file, creating its folder; atomic (never half a file)."""
+    import tempfile
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp makes the file private (0600); an export is an ordinary file.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
