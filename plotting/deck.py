@@ -884,4 +884,4 @@ def deck_html(dataset: Dataset, spec: DeckSpec, slides: Sequence[Slide]) -> str:
     intro = f"<h1>{e(spec.title)}</h1>"
     if flt := describe_filter(spec):
         intro += f'<p class="sub">{e(flt)}</p>'
-    return head + intro + "".join(parts) + "</body></html>"
+    return export.escape_raw_controls(head + intro + "".join(parts) + "</body></html>")

@@ -240,7 +240,20 @@ def to_html(fig: go.Figure, title: str = "Plotting Partnerships") -> str:
         full_html=True,
         config={"displaylogo": False, "responsive": True},
     )
-    return _with_title(body, title)
+    return escape_raw_controls(_with_title(body, title))
+
+
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def escape_raw_controls(page: str) -> str:
+    """The page with its remaining raw control characters written as JavaScript escapes.
+
+    User text is cleaned before it gets here; what is left sits in plotly.js itself, in
+    string and template literals (e.g. the PNG signature), where an escape means the same.
+    An HTML file then holds no character that HTML forbids.
+    """
+    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", page)
 
 
 def _with_title(page: str, title: str) -> str:

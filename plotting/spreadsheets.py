@@ -24,6 +24,14 @@ def _cell(value: object) -> object:
     return value
 
 
+def _missing(value: object) -> bool:
+    """True for every kind of blank pandas writes: None, NaN, NaT and pd.NA."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array in a cell is not blank
+        return False
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell neutralised and cleaned; dates as YYYY-MM-DD."""
     out = frame.copy()
@@ -54,7 +62,7 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         safe = safe_frame(frame)
         sheet.append([str(c) for c in safe.columns])
         for record in safe.itertuples(index=False):
-            sheet.append([None if (isinstance(v, float) and v != v) else v for v in record])
+            sheet.append([None if _missing(v) else v for v in record])
         for row in sheet.iter_rows(min_row=1):
             for cell in row:
                 if isinstance(cell.value, str):
