@@ -228,7 +228,7 @@ header[data-testid="stHeader"] { background: transparent; }
 .st-key-present_heading [data-testid="stCaptionContainer"] p { color: #4B5563; }
 div:has(> .st-key-present_stage) { flex: 0 0 calc(100vh - 13.25rem) !important;
   height: calc(100vh - 13.25rem) !important; min-height: 360px; }
-@media (max-height: 820px) {
+@media (max-height: 1000px) {
   [data-testid="stMainBlockContainer"] { padding-top: 0.4rem; padding-bottom: 0; }
   [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { gap: 0.35rem; }
   .st-key-present_heading h1 { font-size: 1.9rem; }

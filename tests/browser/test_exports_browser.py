@@ -63,12 +63,20 @@ def test_view_downloads_answer_after_intervening_reruns(page: Page, server: Serv
     expect(main(page).locator('[data-testid="stAlertContentError"]')).to_have_count(0)
 
 
-@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720)])
+@pytest.mark.parametrize(
+    ("width", "height", "query"),
+    [
+        (1920, 1080, "slide=3"),
+        (1600, 900, "slide=2"),
+        (1280, 720, "slide=3"),
+        (1280, 720, "slide=1&theme=contrast"),
+    ],
+)
 def test_the_present_chart_fills_a_16_9_screen(
-    page: Page, server: Server, width: int, height: int, tmp_path_factory
+    page: Page, server: Server, width: int, height: int, query: str, tmp_path_factory
 ) -> None:
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{server.url}/present?partnership=nakuru-water-kiosks&slide=3")
+    page.goto(f"{server.url}/present?partnership=nakuru-water-kiosks&{query}")
     wait_ready(page)
     chart = page.locator(".st-key-present_stage [data-testid='stPlotlyChart']")
     chart.locator(".main-svg").first.wait_for()
