@@ -514,6 +514,9 @@ def setting_up() -> None:
     )
     stem = export.file_name(spec.title, "x")[:-2]
     show_failures("present_pptx", "present_pdf", "present_html")
+    no_chromium = export.chromium_problem()
+    if no_chromium:
+        st.error(f"The PowerPoint deck and the PDF report cannot be made here. {no_chromium}.")
     with st.container(horizontal=True):
         download(
             "PowerPoint",
@@ -523,6 +526,7 @@ def setting_up() -> None:
             icon=":material/co_present:",
             key="present_pptx",
             what="The PowerPoint deck",
+            disabled=bool(no_chromium),
             help="A title slide, then one slide per chart; rationales in the speaker notes.",
         )
         download(
@@ -533,6 +537,7 @@ def setting_up() -> None:
             icon=":material/picture_as_pdf:",
             key="present_pdf",
             what="The PDF report",
+            disabled=bool(no_chromium),
             help="A cover page, then one page per slide with all its rationales.",
         )
         download(

@@ -102,6 +102,15 @@ def chromium_path() -> str:
     return found
 
 
+def chromium_problem() -> str | None:
+    """Why image exports cannot work here (no Chromium), or None when they can."""
+    try:
+        chromium_path()
+    except RuntimeError as err:
+        return str(err)
+    return None
+
+
 def _start() -> None:
     """Start the export browser if it is not running (the caller holds the lock)."""
     global _started, _atexit_registered

@@ -74,6 +74,7 @@ def download(
     what: str,
     icon: str = ":material/download:",
     help: str | None = None,
+    disabled: bool = False,
 ) -> None:
     """A deferred download button that never reruns the page and reports its failures."""
     st.download_button(
@@ -85,6 +86,7 @@ def download(
         on_click="ignore",
         icon=icon,
         help=help,
+        disabled=disabled,
     )
 
 
@@ -119,13 +121,16 @@ def export_buttons(
             )
             or 2
         )
+        if problem := export.chromium_problem():
+            st.error(f"PNG, SVG and PDF cannot be made here. {problem}.")
         base = export.SIZE_PRESETS[preset or presets[0]][1]
         size = export.ImageSize(base.width, base.height, float(scale))
         vector = export.ImageSize(base.width, base.height, 1.0)
         with st.container(horizontal=True, gap="small"):
-            _button("PNG", partial(export.to_image, fig, "png", size), name, "png", key)
-            _button("SVG", partial(export.to_image, fig, "svg", vector), name, "svg", key)
-            _button("PDF", partial(export.to_image, fig, "pdf", vector), name, "pdf", key)
+            off = problem is not None
+            _button("PNG", partial(export.to_image, fig, "png", size), name, "png", key, off=off)
+            _button("SVG", partial(export.to_image, fig, "svg", vector), name, "svg", key, off=off)
+            _button("PDF", partial(export.to_image, fig, "pdf", vector), name, "pdf", key, off=off)
             _button(
                 "HTML",
                 partial(_html, fig, name),
@@ -151,7 +156,13 @@ def _html(fig: go.Figure, name: str) -> bytes:
 
 
 def _button(
-    label: str, data: partial, name: str, fmt: str, key: str, help: str | None = None
+    label: str,
+    data: partial,
+    name: str,
+    fmt: str,
+    key: str,
+    help: str | None = None,
+    off: bool = False,
 ) -> None:
     """One deferred download button (the file is made on click, no rerun)."""
     download(
@@ -162,4 +173,5 @@ def _button(
         key=f"{key}_{fmt}",
         what=f"The {label} of {name}",
         help=help,
+        disabled=off,
     )
