@@ -753,6 +753,8 @@ section:last-child { page-break-after: auto; break-after: auto; }
 .cover h1 { font-size: 34pt; margin: 0 0 6mm; }
 .cover p { font-size: 14pt; color: #5B6573; margin: 0 0 3mm; }
 .cover ol { font-size: 12pt; columns: 2; margin-top: 8mm; }
+table.slide { width: 100%; border-collapse: collapse; }
+table.slide td { padding: 0; vertical-align: top; }
 header { display: flex; justify-content: space-between; align-items: baseline;
          border-bottom: 1.5pt solid #0072B2; margin-bottom: 4mm; }
 header h2 { font-size: 20pt; margin: 0 0 1.5mm; }
@@ -786,13 +788,16 @@ def report_html(
     pages = [f'<section class="cover">{"".join(cover)}</section>']
     for number, (slide, svg) in enumerate(zip(slides, svgs, strict=True), start=1):
         notes = "".join(_note_paragraph(line) for line in slide.notes.splitlines() if line.strip())
+        # A table, so that Chromium repeats the slide's header (its thead) on every page
+        # its rationales continue onto.
         pages.append(
-            "<section>"
+            '<section><table class="slide"><thead><tr><td>'
             f"<header><h2>{e(slide.title)}</h2><span>{number} / {len(slides)}</span></header>"
+            "</td></tr></thead><tbody><tr><td>"
             f'<p class="subtitle">{e(slide.subtitle)}</p>'
             f'<div class="body"><div class="chart">{_svg_body(svg)}</div>'
             f'<div class="notes"><h3>In words</h3>{notes}</div></div>'
-            "</section>"
+            "</td></tr></tbody></table></section>"
         )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(spec.title)}'

@@ -395,6 +395,10 @@ def test_the_report_lists_every_rationale_of_every_partnership(export_browser) -
     report = deck.deck_pdf(sample, spec, slides)
     pages = PdfReader(io.BytesIO(report)).pages
     assert len(pages) > 1 + len(slides), "long notes continue on further pages"
+    # Every page after the cover carries its slide's title and number, continued or not.
+    n = len(slides)
+    for page in pages[1:]:
+        assert re.search(rf"\b\d+ / {n}\b", page.extract_text()), page.extract_text()[:200]
 
     def norm(text: str) -> str:  # pdf text wraps lines and breaks words after hyphens
         return re.sub(r"-\s+", "-", " ".join(text.split()))
