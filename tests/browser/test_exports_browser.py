@@ -94,3 +94,19 @@ def test_the_present_chart_fills_a_16_9_screen(
     assert box["y"] >= 0 and box["y"] + box["height"] <= height
     nav = page.locator(".st-key-present_nav").bounding_box()
     assert nav is not None and nav["y"] + nav["height"] <= height + 1
+
+
+def test_the_dataset_downloads_twice_in_a_row(page: Page, server: Server) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    page.goto(f"{server.url}/data")
+    wait_ready(page, "Data")
+    main(page).get_by_role("tab", name="Export").click()
+    for _ in range(2):  # the first click must not leave the second without a file
+        with zipfile.ZipFile(io.BytesIO(download(page, "Dataset as CSV files (.zip)"))) as z:
+            assert sorted(z.namelist()) == ["axes.csv", "partnerships.csv", "placements.csv"]
+        book = load_workbook(io.BytesIO(download(page, "Dataset as Excel (.xlsx)")))
+        assert len(book.sheetnames) == 3
+    expect(main(page).locator('[data-testid="stDownloadButtonError"]')).to_have_count(0)
