@@ -415,8 +415,14 @@ def main(argv: list[str] | None = None) -> int:
 
     argparse reports bad options itself (usage and one error line, exit code 2).
     """
-    args = build_parser().parse_args(argv)
+    command = "command"
     try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as stop:  # --help, or a usage error argparse has reported
+            sys.stdout.flush()
+            return stop.code if isinstance(stop.code, int) else 2
+        command = args.command
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows here, inside the try
     except BrokenPipeError:
@@ -429,6 +435,6 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # the last resort: one line, never a traceback
-        print(f"error: {args.command} failed: {one_line(err)}", file=sys.stderr)
+        print(f"error: {command} failed: {one_line(err)}", file=sys.stderr)
         return 1
     return code

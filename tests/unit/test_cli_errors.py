@@ -54,12 +54,15 @@ def test_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
     assert code in (0, 1)
 
 
-@pytest.mark.parametrize("command", ["validate", "history"])
-def test_a_pipe_closed_before_anything_is_read(tmp_path: Path, command: str) -> None:
+@pytest.mark.parametrize(
+    "command", [["validate"], ["history"], ["--help"], ["export", "--help"]], ids=" ".join
+)
+def test_a_pipe_closed_before_anything_is_read(tmp_path: Path, command: list[str]) -> None:
     """The reader is gone before the first line: the flush at exit must not fail loudly."""
     folder = write_dataset(tmp_path / "d")
+    data = [] if "--help" in command else ["--data", str(folder)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "plotting", command, "--data", str(folder)],
+        [sys.executable, "-m", "plotting", *command, *data],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
