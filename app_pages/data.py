@@ -11,6 +11,7 @@ from plotting.model import AXES_FILE, PARTNERSHIPS_FILE, PLACEMENTS_FILE
 from plotting.text import markdown_text
 from plotting.validation import PARTIAL_DATE_HINT, PARTIAL_DATE_INPUT_RE
 from ui import state
+from ui.exports import download, show_failures
 
 EDIT = "edit_snapshot"
 IMPORTED = "imp_done"  # {"message": ...} once an import is written; shown at the end of the page
@@ -478,23 +479,30 @@ with tab_export:
         "with =, +, -, @ is prefixed with an apostrophe so it can never run as a formula. "
         "The Portfolio page exports the filtered view."
     )
+    # Made on click, not on every rerun, and the click does not rerun the page (so no
+    # rerun can drop the file); a failure is shown here (see ui/exports.py).
+    show_failures("exp_zip", "exp_xlsx")
     c1, c2 = st.columns(2)
-    c1.download_button(
-        "Dataset as CSV files (.zip)",
-        partial(_dataset_zip, folder),  # made on click, not on every rerun
-        file_name="plotting-partnerships.zip",
-        mime="application/zip",
-        icon=":material/folder_zip:",
-        key="exp_zip",
-    )
-    c2.download_button(
-        "Dataset as Excel (.xlsx)",
-        partial(_dataset_xlsx, folder),
-        file_name="plotting-partnerships.xlsx",
-        icon=":material/table:",
-        key="exp_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    with c1:
+        download(
+            "Dataset as CSV files (.zip)",
+            partial(_dataset_zip, folder),
+            file_name="plotting-partnerships.zip",
+            mime="application/zip",
+            icon=":material/folder_zip:",
+            key="exp_zip",
+            what="The dataset's zip of CSV files",
+        )
+    with c2:
+        download(
+            "Dataset as Excel (.xlsx)",
+            partial(_dataset_xlsx, folder),
+            file_name="plotting-partnerships.xlsx",
+            icon=":material/table:",
+            key="exp_xlsx",
+            what="The dataset's Excel file",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
 # ---- after an import --------------------------------------------------------------------
 # Said last, once the Edit tab above holds the imported data: until then the browser still

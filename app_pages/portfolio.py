@@ -9,7 +9,7 @@ import streamlit as st
 import plotting as pp
 from plotting import spreadsheets
 from ui import share, state
-from ui.exports import export_buttons
+from ui.exports import download, export_buttons, show_failures
 
 ds = state.dataset()
 st.title("Portfolio")
@@ -159,20 +159,26 @@ if points.empty:
     st.info("No placements match these filters. Widen the period or clear a filter.")
 else:
     show(points, "pf_table")
+    # Made on click, not on every rerun; a click does not rerun the page, so no rerun can
+    # drop the file between the click and the download (see ui/exports.py).
+    show_failures("pf_csv", "pf_xlsx")
     c1, c2, _ = st.columns([1, 1, 3])
-    c1.download_button(
-        "This view as CSV",
-        partial(view_csv, points),  # made on click, not on every rerun
-        file_name="portfolio-view.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key="pf_csv",
-    )
-    c2.download_button(
-        "This view as Excel",
-        partial(view_xlsx, points),
-        file_name="portfolio-view.xlsx",
-        icon=":material/table:",
-        key="pf_xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    with c1:
+        download(
+            "This view as CSV",
+            partial(view_csv, points),
+            file_name="portfolio-view.csv",
+            mime="text/csv",
+            key="pf_csv",
+            what="The view's CSV",
+        )
+    with c2:
+        download(
+            "This view as Excel",
+            partial(view_xlsx, points),
+            file_name="portfolio-view.xlsx",
+            icon=":material/table:",
+            key="pf_xlsx",
+            what="The view's Excel file",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )

@@ -10,7 +10,7 @@ import plotting as pp
 from plotting import deck, export
 from plotting.text import markdown_text
 from ui import share, state
-from ui.exports import export_buttons
+from ui.exports import download, export_buttons, show_failures
 
 ON = "present_on"
 SLIDE = "present_slide"
@@ -229,12 +229,14 @@ header[data-testid="stHeader"] { background: transparent; }
 .st-key-present_heading [data-testid="stCaptionContainer"] p { color: #4B5563; }
 div:has(> .st-key-present_stage) { flex: 0 0 calc(100vh - 13.25rem) !important;
   height: calc(100vh - 13.25rem) !important; min-height: 360px; }
-@media (max-height: 820px) {
-  [data-testid="stMainBlockContainer"] { padding-top: 0.6rem; }
-  .st-key-present_heading h1 { font-size: 2.1rem; }
-  .st-key-present_heading [data-testid="stCaptionContainer"] { font-size: 1.15rem; }
-  div:has(> .st-key-present_stage) { flex-basis: calc(100vh - 11.25rem) !important;
-    height: calc(100vh - 11.25rem) !important; }
+@media (max-height: 1000px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 0.4rem; padding-bottom: 0; }
+  [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+  .st-key-present_heading h1 { font-size: 1.9rem; }
+  .st-key-present_heading [data-testid="stCaptionContainer"] { font-size: 1.05rem;
+    margin-top: 0.15rem !important; }
+  div:has(> .st-key-present_stage) { flex-basis: calc(100vh - 8.9rem) !important;
+    height: calc(100vh - 8.9rem) !important; }
 }
 .st-key-present_nav { gap: 0.75rem; }
 .st-key-present_nav [data-testid="stMarkdownContainer"] p { font-size: 1.2rem;
@@ -512,35 +514,41 @@ def setting_up() -> None:
         "Files are made when you click (a few seconds for a long deck)."
     )
     stem = export.file_name(spec.title, "x")[:-2]
+    show_failures("present_pptx", "present_pdf", "present_html")
+    no_chromium = export.chromium_problem()
+    if no_chromium:
+        st.error(f"The PowerPoint deck and the PDF report cannot be made here. {no_chromium}.")
     with st.container(horizontal=True):
-        st.download_button(
+        download(
             "PowerPoint",
-            data=partial(deck.deck_pptx, ds, spec, slides, theme=theme),
+            partial(deck.deck_pptx, ds, spec, slides, theme=theme),
             file_name=f"{stem}.pptx",
             mime=export.MIME_TYPES["pptx"],
-            on_click="ignore",
             icon=":material/co_present:",
             key="present_pptx",
+            what="The PowerPoint deck",
+            disabled=bool(no_chromium),
             help="A title slide, then one slide per chart; rationales in the speaker notes.",
         )
-        st.download_button(
+        download(
             "PDF report",
-            data=partial(deck.deck_pdf, ds, spec, slides),
+            partial(deck.deck_pdf, ds, spec, slides),
             file_name=f"{stem}.pdf",
             mime=export.MIME_TYPES["pdf"],
-            on_click="ignore",
             icon=":material/picture_as_pdf:",
             key="present_pdf",
-            help="A cover page, then one page per slide with its rationales.",
+            what="The PDF report",
+            disabled=bool(no_chromium),
+            help="A cover page, then one page per slide with all its rationales.",
         )
-        st.download_button(
+        download(
             "Offline HTML",
-            data=partial(deck_html_bytes, spec, slides),
+            partial(deck_html_bytes, spec, slides),
             file_name=f"{stem}.html",
             mime=export.MIME_TYPES["html"],
-            on_click="ignore",
             icon=":material/language:",
             key="present_html",
+            what="The offline HTML deck",
             help="Every chart, interactive, in one file that opens without a network.",
         )
     st.markdown("**Link to this deck**")

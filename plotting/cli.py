@@ -2,12 +2,17 @@
 
 `validate [--data DIR]` checks a dataset folder. `export FORMAT --out PATH` writes the
 same files as the app's export buttons, for batch reports (see `export --help`).
+
+It never ends in a traceback: a problem is one line on stderr starting with "error:",
+with exit code 1 (the data or an export) or 2 (how it was called), and output piped
+into a program that stops reading (`validate | head -1`) ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 from dataclasses import replace
@@ -237,6 +242,8 @@ def _export(args: argparse.Namespace) -> int:
             "(run `python -m plotting validate` for the list)",
             file=sys.stderr,
         )
+    for cell in export.control_character_cells(dataset):
+        print(f"warning: control characters left out of the export: {cell}", file=sys.stderr)
     ids = dataset.axis_ids
     if len(ids) < 2:
         return _fail("the map needs at least two valid axes in axes.csv")
@@ -319,7 +326,7 @@ def _export(args: argparse.Namespace) -> int:
                     path = out.with_name(f"{out.stem}-{slide.partnership_id}{out.suffix}")
                 written.append(export.write(data, path))
     except (RuntimeError, ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {fmt.upper()} export to {out} failed: {one_line(err)}", file=sys.stderr)
         return 1
     finally:
         export.stop_export_browser()
@@ -471,7 +478,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(err: BaseException) -> str:
+    """An exception as one line of text for a user (its type when it has no message)."""
+    text = " ".join(str(err).split())
+    return text[:500] or type(err).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    """Run the command line; returns the exit code. Never raises, never prints a traceback.
+
+    argparse reports bad options itself (usage and one error line, exit code 2).
+    """
+    command = "command"
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as stop:  # --help, or a usage error argparse has reported
+            sys.stdout.flush()
+            return stop.code if isinstance(stop.code, int) else 2
+        command = args.command
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the try
+    except BrokenPipeError:
+        # The reader stopped (`| head`): the Python docs' recipe. Point stdout at devnull
+        # so that the flush at exit does not fail again, and end quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # the last resort: one line, never a traceback
+        print(f"error: {command} failed: {one_line(err)}", file=sys.stderr)
+        return 1
+    return code

@@ -590,6 +590,43 @@ def course_summary(
 # ---- perspectives ---------------------------------------------------------------------------
 
 
+def _on_this_map(
+    views: pd.DataFrame,
+    map_positions: pd.DataFrame | None,
+    map_axes: tuple[Axis, Axis] | None,
+) -> str:
+    """'; this map shows 2 of them: civil society left <axis> blank' (or '' when all show).
+
+    The map draws only perspectives with a value on both of its axes, so a perspective
+    that marked one of them not applicable (blank) is counted in words but not drawn:
+    the text says so, and the numbers agree with the chart.
+    """
+    if map_positions is None or map_axes is None:
+        return ""
+    shown = set(map_positions["perspective"]) if len(map_positions) else set()
+    missing = [str(p) for p in views.index if p not in shown]
+    if not missing:
+        return ""
+    reasons = []
+    for who in missing:
+        blank = [
+            a.label
+            for a in map_axes
+            if a.axis_id not in views.columns or _missing(views.loc[who, a.axis_id])
+        ]
+        reasons.append(
+            f"{who} left {' and '.join(blank)} blank"
+            if blank
+            else f"{who} has no single placement on both"
+        )
+    n = len(shown)
+    if len(views) == 1:
+        head = "not on this map"
+    else:
+        head = "this map shows none of them" if n == 0 else f"this map shows {n} of them"
+    return f"; {head}: {'; '.join(reasons)}"
+
+
 def perspectives_summary(
     views: pd.DataFrame,
     per_axis: pd.DataFrame,
@@ -615,13 +652,14 @@ def perspectives_summary(
     names = [str(p) for p in views.index]
     if len(names) == 1:
         return (
-            f"Only {names[0]} has placed {name} so far (latest {_day(views['date'].max())}): "
+            f"Only {names[0]} has placed {name} so far (latest {_day(views['date'].max())})"
+            f"{_on_this_map(views, map_positions, map_axes)}: "
             "there is nothing to compare yet. Add another partner's view to see where they differ."
         )
     by_id = {a.axis_id: a for a in axes}
     text = (
         f"{len(names)} perspectives have placed {name} ({_names(names)}; latest "
-        f"{_day(views['date'].max())}). "
+        f"{_day(views['date'].max())}){_on_this_map(views, map_positions, map_axes)}. "
     )
     centre = [
         position_phrase(by_id[r.axis_id], r.consensus)

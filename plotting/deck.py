@@ -221,23 +221,31 @@ def _course_slide(dataset: Dataset, spec: DeckSpec, pid: str, x_axis: Axis, y_ax
     name = dataset.partnership_name(pid)
     placements = analysis.partnership_placements(dataset, pid)
     who = course_perspective(placements, spec)
-    rows = placements if who == CONSENSUS else placements.loc[placements["perspective"].eq(who)]
-    rows = rows.dropna(subset=[spec.x, spec.y], how="all")
+    own = placements if who == CONSENSUS else placements.loc[placements["perspective"].eq(who)]
+    # The chart draws placements with a value on both axes: the dates and the first list
+    # of rationales are those; every other rationale of the partnership follows, so that
+    # notes and reports are complete.
+    rows = own.dropna(subset=[spec.x, spec.y])
     summary, label = "", "all perspectives" if who == CONSENSUS else who
+    dates = rows.loc[rows["kind"].eq("actual"), "date"]
     if mods := _issue3():
         cr, _ = mods
         course = cr.perspective_course(placements, who, [spec.x, spec.y])
         target = cr.course_target(placements, who, [spec.x, spec.y])
         summary = cr.course_summary(course, target, x_axis, y_axis, name=name, perspective=who)
         label = cr.perspective_label(who)
-    dates = rows["date"]
+        dates = course["date"]
     subtitle = (
         f"The course of {label}, {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}"
-        if len(rows)
+        if len(dates)
         else "No placements on these axes yet"
     )
     lines = [summary or f"{name}: where it has been and where it wants to go.", "", "Rationales:"]
     lines += [_placement_line(r, x_axis, y_axis) for _, r in rows.iterrows()]
+    others = placements.loc[~placements.index.isin(rows.index)]
+    if len(others):
+        lines.append("Not on this chart (another perspective, or an axis left blank):")
+        lines += [_placement_line(r, x_axis, y_axis) for _, r in others.iterrows()]
     return Slide("course", f"{name}: its course", pid, subtitle, "\n".join(lines))
 
 
@@ -660,7 +668,7 @@ def deck_pptx(
     muted = RGBColor(0xD1, 0xD5, 0xDB) if dark else RGBColor(0x5B, 0x65, 0x73)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(_SLIDE_W), Emu(_SLIDE_H)
-    prs.core_properties.title = spec.title
+    prs.core_properties.title = _clean(spec.title)
     prs.core_properties.subject = "Plotting Partnerships deck"
 
     def paint(slide: PptxSlide) -> None:
@@ -676,7 +684,7 @@ def deck_pptx(
 
     first = prs.slides.add_slide(prs.slide_layouts[0])
     paint(first)
-    first.shapes.title.text = spec.title
+    first.shapes.title.text = _clean(spec.title)
     style(first.shapes.title.text_frame, 40, ink, bold=True)
     x_axis, y_axis = dataset.axis(spec.x), dataset.axis(spec.y)
     sub = [
@@ -685,9 +693,9 @@ def deck_pptx(
     ]
     if flt := describe_filter(spec):
         sub.insert(1, flt)
-    first.placeholders[1].text = "\n".join(sub)
+    first.placeholders[1].text = _clean("\n".join(sub))
     style(first.placeholders[1].text_frame, 18, muted)
-    first.notes_slide.notes_text_frame.text = _deck_outline(slides)
+    first.notes_slide.notes_text_frame.text = _clean(_deck_outline(slides))
 
     margin = int(0.45 * _EMU)
     for number, (slide, png) in enumerate(zip(slides, images, strict=True), start=1):
@@ -696,7 +704,7 @@ def deck_pptx(
         title = page.shapes.title
         title.left, title.top = Emu(margin), Emu(int(0.25 * _EMU))
         title.width, title.height = Emu(_SLIDE_W - 2 * margin), Emu(int(0.8 * _EMU))
-        title.text = slide.title
+        title.text = _clean(slide.title)
         title.text_frame.word_wrap = True
         for paragraph in title.text_frame.paragraphs:
             paragraph.alignment = PP_ALIGN.LEFT
@@ -704,7 +712,7 @@ def deck_pptx(
         box = page.shapes.add_textbox(
             Emu(margin), Emu(int(1.0 * _EMU)), Emu(_SLIDE_W - 2 * margin), Emu(int(0.4 * _EMU))
         )
-        box.text_frame.text = f"{slide.subtitle}    ·    {number} / {len(slides)}"
+        box.text_frame.text = _clean(f"{slide.subtitle}    ·    {number} / {len(slides)}")
         style(box.text_frame, 14, muted)
         width_px, height_px = export.image_dimensions(png)
         top = int(1.45 * _EMU)
@@ -712,10 +720,20 @@ def deck_pptx(
         scale = min(avail_w / width_px, avail_h / height_px)
         w, h = int(width_px * scale), int(height_px * scale)
         page.shapes.add_picture(io.BytesIO(png), Emu((_SLIDE_W - w) // 2), Emu(top), Emu(w), Emu(h))
-        page.notes_slide.notes_text_frame.text = slide.notes
+        page.notes_slide.notes_text_frame.text = _clean(slide.notes)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
+
+
+def _clean(text: str) -> str:
+    """Text for a slide, a report or a page: no control characters (XML cannot hold them)."""
+    return export.clean_text(str(text))
+
+
+def _e(text: str) -> str:
+    """Text for HTML: cleaned, then escaped (user text is data, never markup)."""
+    return html.escape(_clean(text))
 
 
 def _deck_outline(slides: Sequence[Slide]) -> str:
@@ -728,24 +746,28 @@ _REPORT_CSS = """
 * { box-sizing: border-box; }
 body { font-family: 'Liberation Sans', 'DejaVu Sans', Arial, sans-serif; color: #1F2A37;
        margin: 0; }
-section { page-break-after: always; break-after: page; height: 186mm; overflow: hidden; }
+section { page-break-after: always; break-after: page; }
 section:last-child { page-break-after: auto; break-after: auto; }
-.cover { display: flex; flex-direction: column; justify-content: center; padding: 0 10mm; }
+.cover { display: flex; flex-direction: column; justify-content: center; padding: 0 10mm;
+         height: 186mm; }
 .cover h1 { font-size: 34pt; margin: 0 0 6mm; }
 .cover p { font-size: 14pt; color: #5B6573; margin: 0 0 3mm; }
 .cover ol { font-size: 12pt; columns: 2; margin-top: 8mm; }
+table.slide { width: 100%; border-collapse: collapse; }
+table.slide td { padding: 0; vertical-align: top; }
 header { display: flex; justify-content: space-between; align-items: baseline;
          border-bottom: 1.5pt solid #0072B2; margin-bottom: 4mm; }
 header h2 { font-size: 20pt; margin: 0 0 1.5mm; }
 header span { font-size: 10pt; color: #5B6573; white-space: nowrap; padding-left: 6mm; }
 .subtitle { font-size: 11pt; color: #5B6573; margin: 0 0 3mm; }
-.body { display: flex; gap: 6mm; }
-.chart { flex: 0 0 62%; }
+.body { display: flow-root; }
+.chart { float: left; width: 62%; margin: 0 6mm 3mm 0; break-inside: avoid; }
 .chart svg { width: 100%; height: auto; display: block; }
-.notes { flex: 1; font-size: 9pt; line-height: 1.35; overflow: hidden; }
+.notes { font-size: 9pt; line-height: 1.35; }
 .notes h3 { font-size: 10pt; text-transform: uppercase; letter-spacing: .06em; color: #5B6573;
             margin: 0 0 2mm; }
-.notes p { margin: 0 0 1.6mm; }
+.notes p { margin: 0 0 1.6mm; break-inside: avoid; }
+.notes p.group { font-weight: 700; margin-top: 2.4mm; }
 """
 
 
@@ -754,7 +776,7 @@ def report_html(
 ) -> str:
     """The PDF report's page: a cover, then each slide with its chart and rationales."""
     x_axis, y_axis = dataset.axis(spec.x), dataset.axis(spec.y)
-    e = html.escape
+    e = _e
     cover = [
         f"<h1>{e(spec.title)}</h1>",
         f"<p>{e(x_axis.label)} &nbsp;×&nbsp; {e(y_axis.label)}</p>",
@@ -765,19 +787,28 @@ def report_html(
     cover.append("<ol>" + "".join(f"<li>{e(s.title)}</li>" for s in slides) + "</ol>")
     pages = [f'<section class="cover">{"".join(cover)}</section>']
     for number, (slide, svg) in enumerate(zip(slides, svgs, strict=True), start=1):
-        notes = "".join(f"<p>{e(line)}</p>" for line in slide.notes.splitlines() if line.strip())
+        notes = "".join(_note_paragraph(line) for line in slide.notes.splitlines() if line.strip())
+        # A table, so that Chromium repeats the slide's header (its thead) on every page
+        # its rationales continue onto.
         pages.append(
-            "<section>"
+            '<section><table class="slide"><thead><tr><td>'
             f"<header><h2>{e(slide.title)}</h2><span>{number} / {len(slides)}</span></header>"
+            "</td></tr></thead><tbody><tr><td>"
             f'<p class="subtitle">{e(slide.subtitle)}</p>'
             f'<div class="body"><div class="chart">{_svg_body(svg)}</div>'
-            f'<div class="notes"><h3>Rationales</h3>{notes}</div></div>'
-            "</section>"
+            f'<div class="notes"><h3>In words</h3>{notes}</div></div>'
+            "</td></tr></tbody></table></section>"
         )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(spec.title)}'
         f"</title><style>{_REPORT_CSS}</style></head><body>{''.join(pages)}</body></html>"
     )
+
+
+def _note_paragraph(line: str) -> str:
+    """One line of a slide's notes as a report paragraph (list headings in bold)."""
+    heading = line.rstrip().endswith(":") and not line.startswith("- ")
+    return f'<p class="group">{_e(line)}</p>' if heading else f"<p>{_e(line)}</p>"
 
 
 def _svg_body(svg: bytes) -> str:
@@ -826,10 +857,10 @@ def print_pdf(page: str, timeout: float = 120) -> bytes:
 
 def deck_html(dataset: Dataset, spec: DeckSpec, slides: Sequence[Slide]) -> str:
     """The whole deck as one offline HTML page: interactive charts, titles and rationales."""
-    e = html.escape
+    e = _e
     parts = []
     for number, slide in enumerate(slides, start=1):
-        fig = slide_figure(dataset, spec, slide, height=640)
+        fig = export.clean_figure(slide_figure(dataset, spec, slide, height=640))
         div = pio.to_html(
             fig,
             include_plotlyjs=False,
@@ -858,4 +889,4 @@ def deck_html(dataset: Dataset, spec: DeckSpec, slides: Sequence[Slide]) -> str:
     intro = f"<h1>{e(spec.title)}</h1>"
     if flt := describe_filter(spec):
         intro += f'<p class="sub">{e(flt)}</p>'
-    return head + intro + "".join(parts) + "</body></html>"
+    return export.escape_raw_controls(head + intro + "".join(parts) + "</body></html>")

@@ -20,11 +20,17 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from plotting.text import spreadsheet_safe
+from plotting.model import Dataset
+from plotting.text import control_characters, spreadsheet_safe, without_control_characters
+
+#: The characters exports remove (as plotting.text defines them), as a regex for pandas;
+#: lone surrogates are left out, as pandas' text columns cannot hold them at all.
+_CONTROL_PATTERN = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ufffe\\uffff]"
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 FORMATS = (*IMAGE_FORMATS, "html", "csv")
@@ -96,6 +102,15 @@ def chromium_path() -> str:
     return found
 
 
+def chromium_problem() -> str | None:
+    """Why image exports cannot work here (no Chromium), or None when they can."""
+    try:
+        chromium_path()
+    except RuntimeError as err:
+        return str(err)
+    return None
+
+
 def _start() -> None:
     """Start the export browser if it is not running (the caller holds the lock)."""
     global _started, _atexit_registered
@@ -139,16 +154,66 @@ def export_browser_running() -> bool:
     return _started
 
 
+class ExportError(RuntimeError):
+    """An export that could not be made, with a message a user can act on."""
+
+
+def clean_text(value: str) -> str:
+    """Text as exports write it: without the control characters no file format accepts."""
+    return without_control_characters(value)
+
+
+def clean_spec(node: object) -> object:
+    """A figure's JSON (or any part of it) with control characters removed from every text.
+
+    Plotly passes text through to SVG and to Chromium's JSON parser as it is; a bell or
+    NUL character in a name makes the SVG ill-formed and the PNG/PDF render fail.
+    """
+    if isinstance(node, str):
+        return without_control_characters(node)
+    if isinstance(node, dict):
+        return {k: clean_spec(v) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return [clean_spec(v) for v in node]
+    if isinstance(node, np.ndarray) and node.dtype.kind in "OUS":
+        return [clean_spec(v) for v in node.tolist()]
+    return node
+
+
+def clean_figure(fig: go.Figure) -> go.Figure:
+    """A copy of a figure whose texts carry no control characters."""
+    return go.Figure(clean_spec(fig.to_dict()), skip_invalid=True)
+
+
+#: The first bytes every file of a format starts with (SVG is checked by parsing it).
+_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-"}
+
+
+def check_image(data: bytes, fmt: str) -> None:
+    """Raise ExportError unless `data` is a valid file of `fmt` (SVG: well-formed XML)."""
+    if fmt in _MAGIC and not data.startswith(_MAGIC[fmt]):
+        raise ExportError(f"the export browser returned something that is not a {fmt.upper()}")
+    if fmt == "svg":
+        from xml.etree import ElementTree
+
+        try:
+            ElementTree.fromstring(data)  # noqa: S314 (our own export, no DOCTYPE)
+        except ElementTree.ParseError as err:
+            raise ExportError(f"the SVG came out ill-formed ({err})") from None
+
+
 def to_image(fig: go.Figure, fmt: str = "png", size: ImageSize | None = None) -> bytes:
     """A PNG, SVG or PDF of a figure, drawn by the shared export browser.
 
-    If the browser has died (a crash, a killed process), it is restarted once.
+    Texts are cleaned of control characters first, and the result is checked (PNG and
+    PDF headers, SVG parsed as XML), so a file is valid or an ExportError says why. If
+    the browser has died (a crash, a killed process), it is restarted once.
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}; use one of {', '.join(IMAGE_FORMATS)}")
     size = size or ImageSize()
     opts = {"format": fmt, "width": size.width, "height": size.height, "scale": size.scale}
-    spec = fig.to_dict()
+    spec = clean_spec(fig.to_dict())
     import kaleido
 
     # The sync server answers calls in order through one queue: the lock keeps two
@@ -160,25 +225,49 @@ def to_image(fig: go.Figure, fmt: str = "png", size: ImageSize | None = None) ->
         except Exception:  # any failure: once more, with a fresh browser
             _stop()
             _start()
-            data = kaleido.calc_fig_sync(spec, opts=opts)
-    return data if isinstance(data, bytes) else str(data).encode("utf-8")
+            try:
+                data = kaleido.calc_fig_sync(spec, opts=opts)
+            except Exception as err:
+                raise ExportError(
+                    f"the export browser could not draw the {fmt.upper()} "
+                    f"({type(err).__name__}: {str(err)[:200]})"
+                ) from err
+    data = data if isinstance(data, bytes) else str(data).encode("utf-8")
+    check_image(data, fmt)
+    return data
 
 
 def to_html(fig: go.Figure, title: str = "Plotting Partnerships") -> str:
-    """A standalone interactive HTML page with plotly.js inside: it opens offline."""
+    """A standalone interactive HTML page with plotly.js inside: it opens offline.
+
+    Texts are cleaned of control characters (HTML may not carry them).
+    """
     body = pio.to_html(
-        fig,
+        clean_figure(fig),
         include_plotlyjs=True,
         include_mathjax=False,
         full_html=True,
         config={"displaylogo": False, "responsive": True},
     )
-    return _with_title(body, title)
+    return escape_raw_controls(_with_title(body, title))
+
+
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def escape_raw_controls(page: str) -> str:
+    """The page with its remaining raw control characters written as JavaScript escapes.
+
+    User text is cleaned before it gets here; what is left sits in plotly.js itself, in
+    string and template literals (e.g. the PNG signature), where an escape means the same.
+    An HTML file then holds no character that HTML forbids.
+    """
+    return _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", page)
 
 
 def _with_title(page: str, title: str) -> str:
     """The page with a <title> after its charset (escaped: the title may be user text)."""
-    tag = f"<title>{html.escape(title)}</title>"
+    tag = f"<title>{html.escape(clean_text(title))}</title>"
     charset = re.search(r"<meta charset=[^>]*>", page)
     if charset:
         return page[: charset.end()] + tag + page[charset.end() :]
@@ -189,7 +278,8 @@ def table_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes of a table no spreadsheet will run formulas from (numbers stay numbers).
 
     UTF-8 with a byte-order mark, so that spreadsheets read accented names correctly;
-    internal columns (named with a leading underscore) are left out.
+    internal columns (named with a leading underscore) are left out, and control
+    characters are removed (no spreadsheet shows them, and some refuse the file).
     """
     out = frame.loc[:, [not str(c).startswith("_") for c in frame.columns]].copy()
     for col in out.columns:
@@ -197,11 +287,18 @@ def table_csv(frame: pd.DataFrame) -> bytes:
         if pd.api.types.is_datetime64_any_dtype(series):
             out[col] = series.dt.strftime("%Y-%m-%d")
         elif not pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-            out[col] = series.map(spreadsheet_safe, na_action="ignore").astype(object)
-    out.columns = [spreadsheet_safe(str(c)) for c in out.columns]
+            out[col] = series.map(_safe_cell, na_action="ignore").astype(object)
+    out.columns = [_safe_cell(str(c)) for c in out.columns]
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _safe_cell(value: object) -> object:
+    """A table cell without control characters, that no spreadsheet runs as a formula."""
+    if isinstance(value, str):
+        value = without_control_characters(value)
+    return spreadsheet_safe(value)
 
 
 def export(
@@ -225,10 +322,23 @@ def export(
 
 
 def write(data: bytes, path: Path | str) -> Path:
-    """Write export bytes to a file, creating its folder."""
+    """Write export bytes to a file, creating its folder; atomic (never half a file)."""
+    import tempfile
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp makes the file private (0600); an export is an ordinary file.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -301,3 +411,46 @@ def image_dimensions(png: bytes) -> tuple[int, int]:
     if png[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("not a PNG")
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def control_character_cells(dataset: Dataset) -> list[str]:
+    """Every text in a dataset that holds control characters, named for a user.
+
+    E.g. "partnership 'Alpha' (alpha), field 'note' of the placement of 2024-03-01 by
+    public: U+0007". Exports remove these characters; this says where they were, so
+    that the source can be corrected. Validation refuses them on load; the check here
+    covers a dataset built some other way.
+    """
+    found: list[str] = []
+    for axis in dataset.axes:
+        for name in ("axis_id", "low_pole", "high_pole", "description"):
+            if codes := control_characters(str(getattr(axis, name) or "")):
+                found.append(f"axis {axis.axis_id!r}, field '{name}': {', '.join(codes)}")
+    names = dict(
+        zip(dataset.partnerships["partnership_id"], dataset.partnerships["name"], strict=False)
+    )
+    for _, row in dataset.partnerships.iterrows():
+        for col, value in row.items():
+            if isinstance(value, str) and (codes := control_characters(value)):
+                pid = row["partnership_id"]
+                who = f"partnership {clean_text(str(names.get(pid, pid)))!r} ({clean_text(pid)})"
+                found.append(f"{who}, field '{col}': {', '.join(codes)}")
+    frame = dataset.placements
+    text_cols = [
+        c
+        for c in frame.columns
+        if c not in ("date", "row") and not pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    if len(frame) and text_cols:
+        texts = frame[text_cols].astype("string").fillna("")
+        hit = texts.apply(lambda s: s.str.contains(_CONTROL_PATTERN, regex=True)).any(axis=1)
+        for _, row in frame.loc[hit].iterrows():
+            pid = str(row["partnership_id"])
+            who = f"partnership {clean_text(str(names.get(pid, pid)))!r} ({clean_text(pid)})"
+            when = row["date"].strftime("%Y-%m-%d") if pd.notna(row["date"]) else "no date"
+            what = f"the placement of {when} by {clean_text(str(row['perspective']))}"
+            for col in text_cols:
+                value = row[col]
+                if isinstance(value, str) and (codes := control_characters(value)):
+                    found.append(f"{who}, field '{col}' of {what}: {', '.join(codes)}")
+    return found

@@ -2,7 +2,8 @@
 
 Text cells that start with '=', '+', '-', '@', tab or carriage return are neutralised
 (a leading apostrophe) so that no spreadsheet runs them as formulas; numbers stay
-numbers. XLSX cells are written as typed values, never as formulas.
+numbers. XLSX cells are written as typed values, never as formulas. Control characters
+are removed: spreadsheets do not show them, and an XLSX file may not hold them at all.
 """
 
 from __future__ import annotations
@@ -13,19 +14,34 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from plotting.text import spreadsheet_safe
+from plotting.text import spreadsheet_safe, without_control_characters
+
+
+def _cell(value: object) -> object:
+    """A text cell without control characters, never run as a formula (others as they are)."""
+    if isinstance(value, str):
+        return spreadsheet_safe(without_control_characters(value))
+    return value
+
+
+def _missing(value: object) -> bool:
+    """True for every kind of blank pandas writes: None, NaN, NaT and pd.NA."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array in a cell is not blank
+        return False
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell neutralised; dates as YYYY-MM-DD."""
+    """A copy with every text cell neutralised and cleaned; dates as YYYY-MM-DD."""
     out = frame.copy()
     for col in out.columns:
         series = out[col]
         if pd.api.types.is_datetime64_any_dtype(series):
             out[col] = series.dt.strftime("%Y-%m-%d").fillna("")
         elif not pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-            out[col] = series.map(lambda v: spreadsheet_safe(v) if isinstance(v, str) else v)
-    out.columns = [spreadsheet_safe(str(c)) for c in out.columns]
+            out[col] = series.map(_cell)
+    out.columns = [_cell(str(c)) for c in out.columns]
     return out
 
 
@@ -42,11 +58,11 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for title, frame in sheets.items():
-        sheet = book.create_sheet(title=str(title)[:31])
+        sheet = book.create_sheet(title=without_control_characters(str(title))[:31])
         safe = safe_frame(frame)
         sheet.append([str(c) for c in safe.columns])
         for record in safe.itertuples(index=False):
-            sheet.append([None if (isinstance(v, float) and v != v) else v for v in record])
+            sheet.append([None if _missing(v) else v for v in record])
         for row in sheet.iter_rows(min_row=1):
             for cell in row:
                 if isinstance(cell.value, str):

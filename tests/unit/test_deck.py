@@ -148,7 +148,10 @@ def test_the_course_follows_the_chosen_perspective_when_it_placed_the_partnershi
     assert deck.course_perspective(alpha, replace(spec, perspective="donor")) == deck.CONSENSUS
     slides = deck.build_deck(ds, replace(spec, perspective="private"))
     course = next(s for s in slides if s.kind == "course" and s.partnership_id == "alpha")
-    assert "Moving to policy" not in course.notes and "Private sees" in course.notes
+    on_chart, _, elsewhere = course.notes.partition("Not on this chart")
+    assert "Moving to policy" not in on_chart and "Private sees" in on_chart
+    # The other perspectives' rationales still follow, so the notes are complete.
+    assert "Moving to policy" in elsewhere
 
 
 # ---- figures ---------------------------------------------------------------------------------
@@ -311,3 +314,99 @@ def test_the_deck_uses_issue_3s_consensus_and_falls_back_without_it(ds, spec, mo
     assert kinds(plain) == kinds(rich)[:-1], "no ranking without issue 3's modules"
     assert "Moving to policy" in plain[2].notes
     assert {"public", "private"} <= trace_names(deck.slide_figure(ds, spec, plain[2]))
+
+
+# ---- text agrees with the chart --------------------------------------------------------------
+
+#: civil society places alpha on delivery ↔ policy only: regulation ↔ innovation is blank.
+NOT_APPLICABLE = "alpha,2024-06-01,civil society,actual,2,,1,,Only delivery assessed\n"
+
+
+def drawn_perspectives(fig: go.Figure, ds: pp.Dataset) -> list[str]:
+    """The perspectives a perspectives map draws as points."""
+    return [t.name for t in fig.data if t.name in ds.perspectives and len(t.x or ())]
+
+
+def test_the_perspective_count_in_words_is_the_one_on_the_chart(tmp_path: Path) -> None:
+    ds = pp.load_dataset(write_dataset(tmp_path / "d", placements=PLACEMENTS + NOT_APPLICABLE))
+    assert ds.ok
+    spec = deck.DeckSpec(x=DP, y=RI, partnership_ids=("alpha",))
+    slide = next(s for s in deck.build_deck(ds, spec) if s.kind == "perspectives")
+    drawn = drawn_perspectives(deck.slide_figure(ds, spec, slide), ds)
+    assert sorted(drawn) == ["private", "public"]
+    # The subtitle counts what is drawn…
+    n = int(re.match(r"(\d+) perspectives?", slide.subtitle).group(1))
+    assert n == len(drawn) == 2
+    # …and the summary, which counts every perspective, says how many the map shows and why.
+    summary = slide.notes.split("\n")[0]
+    assert summary.startswith("3 perspectives have placed Alpha Water Alliance")
+    shown = int(re.search(r"this map shows (\d+) of them", summary).group(1))
+    assert shown == len(drawn)
+    assert "civil society left Regulating delivery ↔ Stimulating innovation blank" in summary
+    # The partnership page's "In words" (and the chart's alt text, its first sentence) agree.
+    placements = pp.partnership_placements(ds, "alpha")
+    views = pp.course.latest_views(placements, ds.axis_ids)
+    text = pp.course.perspectives_summary(
+        views,
+        pp.course.divergence(views, ds.axes),
+        ds.axes,
+        name="Alpha",
+        map_positions=pp.course.perspective_positions(placements, [DP, RI]),
+        map_axes=(ds.axis(DP), ds.axis(RI)),
+    )
+    first = text.split(". ")[0]
+    assert "this map shows 2 of them" in first
+
+
+def test_when_every_perspective_is_drawn_the_text_says_nothing_extra(ds, spec) -> None:
+    slide = next(
+        s
+        for s in deck.build_deck(ds, spec)
+        if s.kind == "perspectives" and s.partnership_id == "alpha"
+    )
+    drawn = drawn_perspectives(deck.slide_figure(ds, spec, slide), ds)
+    assert slide.subtitle.startswith(f"{len(drawn)} perspectives")
+    assert slide.notes.startswith(f"{len(drawn)} perspectives have placed")
+    assert "this map shows" not in slide.notes
+
+
+def test_the_course_text_counts_the_placements_the_chart_draws(tmp_path: Path) -> None:
+    ds = pp.load_dataset(write_dataset(tmp_path / "d", placements=PLACEMENTS + NOT_APPLICABLE))
+    spec = deck.DeckSpec(x=DP, y=RI, partnership_ids=("alpha",), perspective="civil society")
+    slide = next(s for s in deck.build_deck(ds, spec) if s.kind == "course")
+    # civil society has no placement on both axes: the chart and the words say so alike.
+    assert slide.subtitle == "No placements on these axes yet"
+    fig = deck.slide_figure(ds, spec, slide)
+    points = sum(len(t.x or ()) for t in fig.data if t.name == "civil society")
+    assert points == 0
+    on_chart, _, elsewhere = slide.notes.partition("Not on this chart")
+    assert "Only delivery assessed" not in on_chart and "Only delivery assessed" in elsewhere
+
+
+@pytest.mark.slow
+def test_the_report_lists_every_rationale_of_every_partnership(export_browser) -> None:  # noqa: F811
+    from pypdf import PdfReader
+
+    sample = pp.load_dataset(pp.default_data_dir())
+    counts = sample.placements.groupby("partnership_id").size()
+    busiest = tuple(counts.sort_values(ascending=False).index[:3])
+    spec = deck.DeckSpec(x=DP, y=RI, partnership_ids=busiest)
+    slides = deck.build_deck(sample, spec)
+    report = deck.deck_pdf(sample, spec, slides)
+    pages = PdfReader(io.BytesIO(report)).pages
+    assert len(pages) > 1 + len(slides), "long notes continue on further pages"
+    # Every page after the cover carries its slide's title and number, continued or not.
+    n = len(slides)
+    for page in pages[1:]:
+        assert re.search(rf"\b\d+ / {n}\b", page.extract_text()), page.extract_text()[:200]
+
+    def norm(text: str) -> str:  # pdf text wraps lines and breaks words after hyphens
+        return re.sub(r"-\s+", "-", " ".join(text.split()))
+
+    text = norm(" ".join(page.extract_text() for page in pages))
+    for pid in busiest:
+        notes = sample.placements.loc[sample.placements["partnership_id"].eq(pid), "note"]
+        notes = [norm(n) for n in notes.dropna() if n.strip()]
+        assert len(notes) >= 17
+        missing = [n for n in notes if n not in text]
+        assert not missing, f"{pid}: {len(notes) - len(missing)} of {len(notes)} rationales"

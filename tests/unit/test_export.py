@@ -274,10 +274,10 @@ def test_a_dead_browser_is_restarted_once(monkeypatch, portfolio) -> None:
         events.append("calc")
         if events.count("calc") == 1:
             raise RuntimeError("browser closed")
-        return b"\x89PNG fake"
+        return b"\x89PNG\r\n\x1a\n fake"
 
     monkeypatch.setattr(kaleido, "calc_fig_sync", calc)
-    assert export.to_image(portfolio, "png") == b"\x89PNG fake"
+    assert export.to_image(portfolio, "png") == b"\x89PNG\r\n\x1a\n fake"
     assert events == ["start", "calc", "stop", "start", "calc"]
     export.stop_export_browser()
 
