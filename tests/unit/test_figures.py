@@ -265,14 +265,14 @@ def test_a_crowded_portfolio_labels_only_what_fits() -> None:
     """60 points in one corner: some named, no two labels overlap, every point hovers."""
     points = _crowd(60)
     fig = pp.portfolio_map(points, X, Y, color_by="sector", height=640)
-    xs, ys, texts, where = _labelled(fig)
+    texts = _labelled(fig)[2]
     assert 3 <= len(texts) < 60, len(texts)
     boxes = _label_boxes(fig, 11, 13)
     assert not boxes_overlap(boxes)
     # Each label stays inside the plot area, and no partnership is named twice.
     area = plot_area(640)
     width, height = area.size
-    assert all(0 <= b[0] and b[1] <= width and 0 <= b[2] and b[3] <= height for b in boxes)
+    assert all(b[0] >= 0 and b[1] <= width and b[2] >= 0 and b[3] <= height for b in boxes)
     assert len(set(texts)) == len(texts)
     # Every point, labelled or not, still names its partnership in the hover.
     hovers = [h for t in fig.data[1:] for h in t.hovertext]
@@ -286,9 +286,7 @@ def test_spread_points_are_all_labelled() -> None:
     points[X.axis_id] = [-4.0, -2.0, 0.5, 2.0, 4.0, -3.0]
     points[Y.axis_id] = [4.0, -3.0, 2.5, -1.0, 3.5, 0.8]
     fig = pp.portfolio_map(points, X, Y, color_by="sector")
-    assert sorted(_labelled(fig)[2]) == sorted(
-        pp.figures.short_label(n) for n in points["name"]
-    )
+    assert sorted(_labelled(fig)[2]) == sorted(pp.figures.short_label(n) for n in points["name"])
 
 
 def test_labels_fit_a_larger_figure_better() -> None:
