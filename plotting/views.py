@@ -25,6 +25,7 @@ from plotly.subplots import make_subplots
 
 from plotting.course import CLOSE, CONSENSUS, DATE_FORMAT, STRONG, order_perspectives
 from plotting.figures import (
+    ASSUMED_WIDTH,
     FONT,
     QUADRANT_FILLS,
     RANGE,
@@ -1122,6 +1123,7 @@ def small_multiples(
     subtitles: dict[str, str] | None = None,
     row_height: int = 290,
     font_size: int = 12,
+    width: int | None = None,
 ) -> go.Figure:
     """One small tension map per partnership, all on the same scales, for a quick scan.
 
@@ -1138,6 +1140,8 @@ def small_multiples(
         subtitles: extra text under a partnership's name, by partnership id (escaped here).
         row_height: pixels per row (of maps, or of partnerships).
         font_size: the base font size; labels are a little smaller.
+        width: the figure's width, if known, for fitting the perspectives' labels
+            (`figures.choose_labels`; by default `figures.ASSUMED_WIDTH`).
     """
     xs, ys = x_axis.axis_id, y_axis.axis_id
     n = len(centres)
@@ -1193,6 +1197,13 @@ def small_multiples(
         "constrain": "domain",
     }
     axes_layout: dict[str, dict] = {}
+    # Each small map's plot area, for naming the perspectives that have room.
+    spacing = min(0.3 / rows, 0.09)
+    side = min(
+        (1 - (columns - 1) * 0.035) / columns * ((width or ASSUMED_WIDTH) - 70),
+        (1 - (rows - 1) * spacing) / rows * (rows * row_height + 110 - 180),
+    )
+    small_area = PlotArea(RANGE, RANGE, side / (RANGE[1] - RANGE[0]))
     for i, centre in enumerate(centres.itertuples(index=False)):
         r, c = i // columns + 1, i % columns + 1
         ref = "" if i == 0 else str(i + 1)
@@ -1236,16 +1247,30 @@ def small_multiples(
                 }
             )
         present = set(mine["perspective"]) if len(mine) else set()
+        chosen = choose_labels(
+            [*mine[xs], cx],
+            [*mine[ys], cy],
+            [*(short_label(p, 14, 16) for p in mine["perspective"]), None],
+            small_area,
+            font_size=font_size - 3,
+            marker_px=10,
+            fixed=(),
+        )
+        label_at = dict(zip(mine.index, chosen, strict=False))
         for perspective in [p for p in order if p in present]:
             one = mine.loc[mine["perspective"].eq(perspective)]
             colour, symbol = _style(perspective, order)
             label = plotly_text(perspective)
+            at = [label_at.get(k) for k in one.index]
             traces.append(
                 {
                     "type": "scatter",
                     "x": one[xs].to_numpy(float),
                     "y": one[ys].to_numpy(float),
-                    "mode": "markers",
+                    "mode": "markers+text",
+                    "text": [short_label(perspective, 14, 16) if w else "" for w in at],
+                    "textposition": text_positions(at),
+                    "textfont": {"size": font_size - 3, "color": "#374151"},
                     "name": label,
                     "legendgroup": label,
                     "showlegend": perspective not in shown,

@@ -108,6 +108,100 @@ def test_course_map_draws_the_target_with_a_dashed_line_from_the_latest(alpha, a
     assert not notes(fig, "no-target")
 
 
+def _course(xs: list[float], ys: list[float], spread: list[float] | None = None) -> pd.DataFrame:
+    n = len(xs)
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2020-01-01", periods=n, freq="90D"),
+            DP: xs,
+            RI: ys,
+            "spread": spread or [np.nan] * n,
+            "note": [""] * n,
+        }
+    )
+
+
+def _target(x: float, y: float) -> pd.Series:
+    return pd.Series(
+        {"date": pd.Timestamp("2024-01-01"), DP: x, RI: y, "perspective": "joint", "note": ""}
+    )
+
+
+def test_course_ranges_frame_the_course_and_target_square_and_within_the_scale() -> None:
+    course = _course([1.0, 1.5, 2.0], [-1.0, -0.5, 0.5])
+    (x0, x1), (y0, y1) = views.course_ranges(course, DP, RI, _target(3.0, 1.0))
+    margin = views.ZOOM_MARGIN
+    # Everything fits, with the margin to spare on the longer side...
+    assert x0 <= 1.0 - margin + 1e-9 and x1 >= 3.0 + margin - 1e-9
+    assert y0 <= -1.0 and y1 >= 1.0
+    # ...both sides equally long (the map stays square), and zoomed in from the full scale.
+    assert x1 - x0 == pytest.approx(y1 - y0) == pytest.approx(2.0 + 2 * margin)
+    assert x1 - x0 < RANGE[1] - RANGE[0]
+    # Centred on what moved.
+    assert (x0 + x1) / 2 == pytest.approx(2.0) and (y0 + y1) / 2 == pytest.approx(0.0)
+
+
+def test_course_ranges_never_go_beyond_the_full_scale() -> None:
+    course = _course([4.8, 5.0], [-5.0, -4.6])
+    (x0, x1), (y0, y1) = views.course_ranges(course, DP, RI)
+    assert RANGE[0] <= x0 < x1 <= RANGE[1] and RANGE[0] <= y0 < y1 <= RANGE[1]
+    assert x1 == RANGE[1] and y0 == RANGE[0]  # pushed back inside, not cut
+    assert x1 - x0 == pytest.approx(views.ZOOM_MIN_SPAN)
+    # A course across the whole map shows the whole map.
+    wide = views.course_ranges(_course([-5.0, 5.0], [0.0, 0.0]), DP, RI)
+    assert wide == (RANGE, RANGE)
+
+
+def test_course_ranges_count_the_stated_uncertainty() -> None:
+    course = _course([0.0, 0.5], [0.0, 0.5], spread=[2.0, np.nan])
+    (x0, x1), _ = views.course_ranges(course, DP, RI)
+    assert x0 <= -2.0 - views.ZOOM_MARGIN + 1e-9
+
+
+def test_course_map_zooms_to_the_course_with_the_full_scale_as_an_option(alpha, axes) -> None:
+    course = cr.perspective_course(alpha, "public", [DP, RI])
+    target = cr.course_target(alpha, "public", [DP, RI])
+    zoomed = views.course_map(course, *axes, target=target, perspective="public")
+    expected = views.course_ranges(course, DP, RI, target)
+    assert tuple(zoomed.layout.xaxis.range) == expected[0]
+    assert tuple(zoomed.layout.yaxis.range) == expected[1]
+    full = views.course_map(course, *axes, target=target, perspective="public", zoom=False)
+    assert list(full.layout.xaxis.range) == list(RANGE) == list(full.layout.yaxis.range)
+    # The map keeps one unit as long across as up when zoomed.
+    assert zoomed.layout.yaxis.scaleanchor == "x" and zoomed.layout.yaxis.scaleratio == 1
+
+
+def test_course_date_labels_never_pile_up() -> None:
+    """A long course in a small space: the latest and the target are named, no overlaps."""
+    n = 14
+    course = _course(list(np.linspace(-1, 1, n)), list(np.linspace(-1, 0.6, n) ** 2))
+    target = _target(1.5, 1.0)
+    axes = (
+        pp.Axis(DP, "Delivering services", "Informing policy"),
+        pp.Axis(RI, "Regulating delivery", "Stimulating innovation"),
+    )
+    fig = views.course_map(course, *axes, target=target, perspective="joint")
+    path = trace(fig, "joint")
+    texts = list(path.text)
+    assert texts[-1].endswith("· now")  # the latest placement is always named
+    assert 0 < sum(bool(t) for t in texts) < n  # only what fits
+    assert trace(fig, "target (joint)").text == ("target",)
+    assert len(path.customdata) == n  # every placement keeps its hover (date, note)
+    area = pp.figures.plot_area(
+        620, x_range=fig.layout.xaxis.range, y_range=fig.layout.yaxis.range
+    )
+    boxes = pp.figures.label_boxes(
+        [*path.x, 1.5],
+        [*path.y, 1.0],
+        [*texts, "target"],
+        [*path.textposition, trace(fig, "target (joint)").textposition],
+        area,
+        font_size=11,
+        marker_px=18,
+    )
+    assert not pp.figures.boxes_overlap(boxes)
+
+
 def test_course_map_says_when_there_is_no_target(alpha, axes) -> None:
     course = cr.perspective_course(alpha, "private", [DP, RI])
     fig = views.course_map(course, *axes, perspective="private", order=["public", "private"])
