@@ -155,6 +155,7 @@ def test_course_ranges_never_go_beyond_the_full_scale() -> None:
 def test_course_ranges_count_the_stated_uncertainty() -> None:
     course = _course([0.0, 0.5], [0.0, 0.5], spread=[2.0, np.nan])
     (x0, x1), _ = views.course_ranges(course, DP, RI)
+    assert x1 >= 0.5 + views.ZOOM_MARGIN - 1e-9
     assert x0 <= -2.0 - views.ZOOM_MARGIN + 1e-9
 
 
@@ -187,9 +188,7 @@ def test_course_date_labels_never_pile_up() -> None:
     assert 0 < sum(bool(t) for t in texts) < n  # only what fits
     assert trace(fig, "target (joint)").text == ("target",)
     assert len(path.customdata) == n  # every placement keeps its hover (date, note)
-    area = pp.figures.plot_area(
-        620, x_range=fig.layout.xaxis.range, y_range=fig.layout.yaxis.range
-    )
+    area = pp.figures.plot_area(620, x_range=fig.layout.xaxis.range, y_range=fig.layout.yaxis.range)
     boxes = pp.figures.label_boxes(
         [*path.x, 1.5],
         [*path.y, 1.0],
