@@ -14,7 +14,7 @@ PARTNERSHIP = "plot_partnership"
 PERSPECTIVE = "plot_perspective"
 PERSPECTIVE_OTHER = "plot_perspective_other"
 DATE = "plot_date"
-KIND = "plot_kind"
+KIND = share.PLOT_KIND
 NOTE = "plot_note"
 CHART_GEN = "plot_chart_generation"
 SOURCE = "plot_slider_source"
@@ -119,12 +119,12 @@ if perspective == OTHER:
 c2.date_input(
     "Date", key=DATE, value=dt.date.today(), format="YYYY-MM-DD", min_value=dt.date(1950, 1, 1)
 )
+st.session_state.setdefault(KIND, "actual")
 kind = (
     c3.segmented_control(
         "Kind",
         pp.KINDS,
         key=KIND,
-        default="actual",
         selection_mode="single",
         format_func={"actual": "Actual", "target": "Target"}.get,
         help="Actual: where the partnership stands on that date. Target: where it wants to be.",

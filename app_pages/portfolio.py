@@ -37,19 +37,16 @@ with st.container(border=True):
         format="YYYY-MM-DD",
         help="Each partnership is shown at its latest placement within this period.",
     )
-    colour_options = ["perspective", *ds.categorical_columns]
-    color_by = c6.selectbox(
-        "Colour by",
-        colour_options,
-        index=colour_options.index("sector") if "sector" in colour_options else 0,
-        key="pf_color",
-    )
+    colour_options, colour_default = share.portfolio_colours(ds)
+    if st.session_state.get(share.PORTFOLIO_COLOR) not in colour_options:
+        st.session_state[share.PORTFOLIO_COLOR] = colour_default
+    color_by = c6.selectbox("Colour by", colour_options, key=share.PORTFOLIO_COLOR)
+    st.session_state.setdefault(share.PORTFOLIO_KIND, "actual")
     kind = (
         c7.segmented_control(
             "Show",
             pp.KINDS,
-            default="actual",
-            key="pf_kind",
+            key=share.PORTFOLIO_KIND,
             format_func={"actual": "Where they are", "target": "Targets"}.get,
         )
         or "actual"

@@ -62,6 +62,7 @@ if share.first_visit("present"):
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
     from_link = {
+        TITLE: share.TITLE,
         PARTNERSHIPS: share.PARTNERSHIP,
         THEME: share.THEME,
         BLIND: share.BLIND,
@@ -173,6 +174,7 @@ def share_values() -> dict[str, object]:
         share.PERSPECTIVE: spec.perspective if spec.perspective != pp.ALL else None,
         share.FROM: spec.start,
         share.TO: spec.end,
+        share.TITLE: spec.title if spec.title != "Plotting Partnerships" else None,
         share.THEME: theme if theme != "light" else None,
         share.BLIND: spec.blind,
         share.RANKING: spec.ranking,
@@ -185,6 +187,7 @@ def share_values() -> dict[str, object]:
 
 
 PRESENT_KEYS = [
+    share.TITLE,
     share.PARTNERSHIP,
     *columns,
     share.PERSPECTIVE,
@@ -365,7 +368,7 @@ def setting_up() -> None:
     left, right = st.columns([5, 7], gap="large")
     with left:
         st.subheader("1. The deck")
-        st.text_input("Title", key=TITLE, max_chars=120, **KEEP)
+        st.text_input("Title", key=TITLE, max_chars=share.TITLE_MAX, **KEEP)
         st.multiselect(
             "Partnerships, in the order you will discuss them",
             ids,
