@@ -69,7 +69,9 @@ st.caption(
     + ". Drag a box or lasso, or click points, to list them below."
 )
 
-fig = pp.portfolio_map(points, x_axis, y_axis, color_by=color_by, height=680)
+fig = pp.portfolio_map(
+    points, x_axis, y_axis, color_by=color_by, height=680, width=pp.figures.FULL_WIDTH
+)
 event = st.plotly_chart(
     fig,
     key="portfolio_chart",

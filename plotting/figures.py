@@ -68,6 +68,22 @@ def style_for(index: int) -> tuple[str, str]:
     return PALETTE[index % len(PALETTE)], SYMBOLS[index % len(SYMBOLS)]
 
 
+def quadrant_labels(x_axis: Axis, y_axis: Axis) -> list[tuple[float, float, str, str, str]]:
+    """The quadrants' names in the map's corners: (x, y, text, xanchor, yanchor), escaped.
+
+    Drawn by `tension_map` (at the base font size less one); `choose_labels` keeps the
+    points' labels off them.
+    """
+    lo, hi, inset = RANGE[0], RANGE[1], 0.15
+    corners = [
+        (lo + inset, hi - inset, f"{y_axis.high_pole} · {x_axis.low_pole}", "left", "top"),
+        (hi - inset, hi - inset, f"{y_axis.high_pole} · {x_axis.high_pole}", "right", "top"),
+        (lo + inset, lo + inset, f"{y_axis.low_pole} · {x_axis.low_pole}", "left", "bottom"),
+        (hi - inset, lo + inset, f"{y_axis.low_pole} · {x_axis.high_pole}", "right", "bottom"),
+    ]
+    return [(x, y, plotly_text(t, width=28), xa, ya) for x, y, t, xa, ya in corners]
+
+
 def tension_map(
     x_axis: Axis,
     y_axis: Axis,
@@ -81,12 +97,15 @@ def tension_map(
     shapes: list[dict] = []
     annotations: list[dict] = []
     quads = (
-        (lo, 0, 0, hi, f"{y_axis.high_pole} · {x_axis.low_pole}", "left", "top"),
-        (0, hi, 0, hi, f"{y_axis.high_pole} · {x_axis.high_pole}", "right", "top"),
-        (lo, 0, lo, 0, f"{y_axis.low_pole} · {x_axis.low_pole}", "left", "bottom"),
-        (0, hi, lo, 0, f"{y_axis.low_pole} · {x_axis.high_pole}", "right", "bottom"),
+        (lo, 0, 0, hi),
+        (0, hi, 0, hi),
+        (lo, 0, lo, 0),
+        (0, hi, lo, 0),
     )
-    for (x0, x1, y0, y1, name, xanchor, yanchor), fill in zip(quads, QUADRANT_FILLS, strict=True):
+    corners = quadrant_labels(x_axis, y_axis)
+    for (x0, x1, y0, y1), (qx, qy, name, xanchor, yanchor), fill in zip(
+        quads, corners, QUADRANT_FILLS, strict=True
+    ):
         shapes.append(
             {
                 "type": "rect",
@@ -101,9 +120,9 @@ def tension_map(
         )
         annotations.append(
             dict(
-                x=x0 + 0.15 if xanchor == "left" else x1 - 0.15,
-                y=y1 - 0.15 if yanchor == "top" else y0 + 0.15,
-                text=plotly_text(name, width=28),
+                x=qx,
+                y=qy,
+                text=name,
                 showarrow=False,
                 xanchor=xanchor,
                 yanchor=yanchor,
@@ -301,11 +320,15 @@ _HOVER_TEMPLATE = (
 
 
 #: The width a figure is assumed to have when it sets none (Streamlit gives it the width
-#: of its column, which the figure never knows). 640 px is the narrowest column a map gets
-#: on a laptop (Course & perspectives at 1280 px); wider screens only leave more room, so
-#: labels chosen for 640 px never pile up there. Phones are narrower: there the labels
-#: may touch, and hover (a tap) still names every point.
-ASSUMED_WIDTH = 640
+#: of its column, which the figure never knows). 460 px is about the narrowest column a
+#: map gets on a laptop: the left column of Course & perspectives at 1280 px with the
+#: sidebar open measured 490 px. Wider columns and screens only leave more room, so labels
+#: chosen for 460 px never pile up there (they are fewer than could fit). Full-width
+#: charts say so with FULL_WIDTH. Phones are narrower: there labels may touch, and a tap
+#: (hover) still names every point.
+ASSUMED_WIDTH = 460
+#: The narrowest a full-width chart gets on a desktop (1024 px, sidebar open).
+FULL_WIDTH = 640
 #: Average advance of a character as a share of the font size: a little wider than
 #: Inter's or Helvetica's (about 0.52-0.55), so estimated boxes err on the large side.
 CHAR_WIDTH = 0.6
@@ -438,6 +461,8 @@ def choose_labels(
     priority: Sequence[float] | None = None,
     fixed: Sequence[tuple[float, float, str, str]] = (BALANCE_LABEL,),
     insist: int = 0,
+    corners: Sequence[tuple[float, float, str, str, str]] = (),
+    corner_font: float | None = None,
 ) -> list[str | None]:
     """Which points get a label, and where (a Plotly textposition), so none pile up.
 
@@ -450,6 +475,8 @@ def choose_labels(
     textposition), are already on the map (the balance marker's, by default): the
     chosen labels keep off them and their markers. The first `insist` labels by
     priority (the ones being discussed) may cover other markers when nothing else fits.
+    `corners`: texts anchored in the map, (x, y, text, xanchor, yanchor), in
+    `corner_font` (the quadrants' names, `quadrant_labels`): labels keep off them too.
 
     Boxes are estimated from the text's length and the font size (see CHAR_WIDTH),
     in the pixels of `area` (see `plot_area` for the width it assumes).
@@ -474,6 +501,14 @@ def choose_labels(
         font_size=font_size,
         marker_px=marker_px,
     )
+    for cx, cy, text, xanchor, yanchor in corners:
+        (ax,), (ay,) = area.to_px(np.array([cx], float), np.array([cy], float))
+        if not (0 <= ax <= width and 0 <= ay <= height):
+            continue  # off the map (zoomed in): not drawn
+        w, h = label_size(text, corner_font or font_size)
+        x0 = ax if xanchor == "left" else ax - w
+        y0 = ay - h if yanchor == "top" else ay
+        boxes.append((x0, x0 + w, y0, y0 + h))
     placed = np.array([b for b in boxes if b is not None], float).reshape(-1, 4)
     if len(fixed):  # their markers are obstacles too (never labelled here)
         fx, fy = area.to_px(
@@ -707,6 +742,7 @@ def portfolio_map(
             font_size=font_size - 2,
             marker_px=marker_px,
             first=label_first,
+            corners=quadrant_labels(x_axis, y_axis),
         )
         texts = pd.Series(
             [
@@ -785,6 +821,7 @@ def portfolio_labels(
     font_size: float,
     marker_px: float,
     first: Sequence[str] = (),
+    corners: Sequence[tuple[float, float, str, str, str]] = (),
 ) -> list[str | None]:
     """`choose_labels` for a portfolio map: each partnership named once, where it fits.
 
@@ -819,6 +856,8 @@ def portfolio_labels(
         marker_px=marker_px,
         priority=priority,
         insist=int(ids[ids.isin(list(first))].nunique()),
+        corners=corners,
+        corner_font=font_size + 1,
     )
 
 
@@ -924,6 +963,8 @@ def partnership_map(
                 plot_area(height, width=width, margin=_margin(title)),
                 font_size=font_size - 2,
                 marker_px=20,
+                corners=quadrant_labels(x_axis, y_axis),
+                corner_font=font_size - 1,
             )[: len(shown)],
             strict=True,
         )

@@ -32,6 +32,7 @@ from plotting.figures import (
     PlotArea,
     choose_labels,
     plot_area,
+    quadrant_labels,
     short_label,
     style_for,
     tension_map,
@@ -242,6 +243,7 @@ def course_labels(
     *,
     target: tuple[float, float] | None,
     font_size: float,
+    corners: Sequence[tuple[float, float, str, str, str]] = (),
 ) -> tuple[list[str | None], str | None]:
     """Where the course's date labels and the target's label go (None: not labelled).
 
@@ -262,6 +264,8 @@ def course_labels(
         font_size=font_size,
         marker_px=18,
         priority=[*([0] if target is not None else []), *priority],
+        corners=corners,
+        corner_font=font_size + 1,
     )
     if target is None:
         return chosen, None
@@ -330,6 +334,7 @@ def course_map(
             area,
             target=(float(target[xs]), float(target[ys])) if target is not None else None,
             font_size=font_size - 2,
+            corners=quadrant_labels(x_axis, y_axis),
         )
         labels = [t if w else "" for t, w in zip(labels, chosen, strict=True)]
         where = text_positions(chosen)
@@ -531,6 +536,8 @@ def perspectives_map(
         font_size=font_size - 2,
         marker_px=20,
         priority=[*far, *([0] if many else [])],
+        corners=quadrant_labels(x_axis, y_axis),
+        corner_font=font_size - 1,
     )
     labels = [
         short_label(p, 18) if w else ""
@@ -734,6 +741,8 @@ def time_animation(
                 plot_area(height + 60, width=width, margin=(80, 24, 70 if title else 30, 170)),
                 font_size=font_size - 3,
                 marker_px=15,
+                corners=quadrant_labels(x_axis, y_axis),
+                corner_font=font_size - 1,
             )
         where = pd.Series(text_positions(chosen), index=now.index)
         shown = pd.Series([w is not None for w in chosen], index=now.index, dtype=bool)

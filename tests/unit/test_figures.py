@@ -15,6 +15,7 @@ import plotting as pp
 from plotting.figures import (
     CLICK_GRID_NAME,
     COMPACT_HOVER_POINTS,
+    FULL_WIDTH,
     RANGE,
     WEBGL_THRESHOLD,
     boxes_overlap,
@@ -264,13 +265,13 @@ def _label_boxes(fig: go.Figure, font_size: float, marker_px: float, **area: obj
 def test_a_crowded_portfolio_labels_only_what_fits() -> None:
     """60 points in one corner: some named, no two labels overlap, every point hovers."""
     points = _crowd(60)
-    fig = pp.portfolio_map(points, X, Y, color_by="sector", height=640)
+    fig = pp.portfolio_map(points, X, Y, color_by="sector", height=640, width=FULL_WIDTH)
     texts = _labelled(fig)[2]
     assert 3 <= len(texts) < 60, len(texts)
-    boxes = _label_boxes(fig, 11, 13)
+    boxes = _label_boxes(fig, 11, 13, width=FULL_WIDTH)
     assert not boxes_overlap(boxes)
     # Each label stays inside the plot area, and no partnership is named twice.
-    area = plot_area(640)
+    area = plot_area(640, width=FULL_WIDTH)
     width, height = area.size
     assert all(b[0] >= 0 and b[1] <= width and b[2] >= 0 and b[3] <= height for b in boxes)
     assert len(set(texts)) == len(texts)
@@ -283,6 +284,7 @@ def test_a_crowded_portfolio_labels_only_what_fits() -> None:
 
 def test_spread_points_are_all_labelled() -> None:
     points = _crowd(6)
+    points["name"] = ["Alpha", "Beta Platform", "Gamma", "Delta Alliance", "Epsilon", "Zeta"]
     points[X.axis_id] = [-4.0, -2.0, 0.5, 2.0, 4.0, -3.0]
     points[Y.axis_id] = [4.0, -3.0, 2.5, -1.0, 3.5, 0.8]
     fig = pp.portfolio_map(points, X, Y, color_by="sector")
@@ -308,6 +310,16 @@ def test_the_partnership_asked_for_is_labelled_first() -> None:
     assert len(left_out) > 40
     for pid, name in left_out[:3]:
         assert name in _labelled(pp.portfolio_map(points, X, Y, label_first=[pid]))[2]
+
+
+def test_labels_keep_off_the_quadrant_names() -> None:
+    """A point right under a corner's quadrant name is labelled below or beside it."""
+    area = plot_area(640, width=FULL_WIDTH)
+    corners = pp.figures.quadrant_labels(X, Y)
+    (top_left,) = choose_labels([-4.6], [4.6], ["Alpha"], area, corners=corners, corner_font=12)
+    assert top_left is not None and not top_left.startswith("top")
+    (free,) = choose_labels([-4.6], [4.6], ["Alpha"], area)
+    assert free == "top center"
 
 
 def test_choose_labels_keeps_labels_off_each_other_and_the_edges() -> None:
