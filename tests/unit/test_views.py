@@ -446,6 +446,37 @@ def test_all_axes_charts_of_nothing_say_so(ds: pp.Dataset, profiles, build) -> N
 # ---- portfolio views ----------------------------------------------------------------------------
 
 
+def test_small_multiples_name_the_perspectives_that_fit(ds: pp.Dataset, axes) -> None:
+    centres = consensus_points(ds, DP, RI)
+    placed = portfolio_points(ds, DP, RI)
+    wide = views.small_multiples(centres, placed, *axes, order=ds.perspectives, width=1400)
+    texts = {t.name: list(t.text) for t in wide.data if t.mode == "markers+text"}
+    # Alpha's two views, far apart on a roomy map, are both named.
+    assert "public" in texts["public"] and "private" in texts["private"]
+    # Crowd one partnership with eight perspectives at nearly the same spot: some go
+    # unnamed (their hover still names them), and no two labels overlap.
+    crowd = pd.DataFrame(
+        {
+            "partnership_id": "alpha",
+            "name": "Alpha Water Alliance",
+            "perspective": [f"partner number {i}" for i in range(8)],
+            "date": pd.Timestamp("2024-01-01"),
+            DP: [1.0 + 0.2 * i for i in range(8)],
+            RI: [1.0 + 0.1 * i for i in range(8)],
+        }
+    )
+    fig = views.small_multiples(centres.iloc[[0]], crowd, *axes, width=800)
+    points = [t for t in fig.data if t.mode == "markers+text"]
+    named = [(t.x[0], t.y[0], t.text[0], t.textposition[0]) for t in points if t.text[0]]
+    assert 0 < len(named) < 8
+    assert all(t.customdata[0][1] for t in points)  # every one keeps its hover
+    rows = -(-1 // 4)
+    side = min((1 - 0) / 1 * (800 - 70), (1 - 0) / rows * (rows * 290 + 110 - 180))
+    area = pp.figures.PlotArea(RANGE, RANGE, side / (RANGE[1] - RANGE[0]))
+    boxes = pp.figures.label_boxes(*zip(*named, strict=True), area, font_size=9, marker_px=10)
+    assert not pp.figures.boxes_overlap(boxes)
+
+
 def test_small_multiples_draw_one_map_per_partnership_on_shared_scales(
     ds: pp.Dataset, axes
 ) -> None:
