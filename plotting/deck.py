@@ -310,11 +310,14 @@ def slide_figure(
     font_size: int = 13,
     marker_scale: float = 1.0,
     height: int = 640,
+    width: int | None = None,
 ) -> go.Figure:
     """The chart of one slide, in a theme; a blind slide shows no positions until revealed.
 
     `font_size` sets the type (about 19 reads from the back of a room on a projector) and
-    `marker_scale` enlarges the markers to match.
+    `marker_scale` enlarges the markers to match. `width`, when known (an exported image),
+    lets the maps name as many points as fit (`figures.choose_labels`); on the portfolio
+    slide the deck's partnerships are named first.
     """
     x_axis, y_axis = dataset.axis(spec.x), dataset.axis(spec.y)
     size = {"height": height, "font_size": font_size}
@@ -322,7 +325,15 @@ def slide_figure(
     if slide.kind == "portfolio":
         points = _portfolio_points(dataset, spec)
         color_by = "sector" if "sector" in points.columns else None
-        fig = figures.portfolio_map(points, x_axis, y_axis, color_by=color_by, **size)
+        fig = figures.portfolio_map(
+            points,
+            x_axis,
+            y_axis,
+            color_by=color_by,
+            width=width,
+            label_first=spec.partnership_ids,
+            **size,
+        )
         fig.update_layout(dragmode=False)
     elif slide.kind == "ranking":
         fig = _ranking_figure(dataset, spec, **size)
@@ -628,6 +639,7 @@ def slide_images(
                 s,
                 theme=theme,
                 height=size.height,
+                width=size.width,
                 font_size=font_size,
                 marker_scale=1.25,
             ),
