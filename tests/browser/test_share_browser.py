@@ -70,6 +70,12 @@ def widgets(page: Page) -> dict[str, object]:
     )
 
 
+def wait_widgets(page: Page, keys) -> None:
+    """Wait until each of these widgets is drawn (not a placeholder)."""
+    for key in keys:
+        page.locator(f".st-key-{key} :is(input, button)").first.wait_for(state="attached")
+
+
 def open_fresh(browser: Browser, link: str, text: str) -> tuple[object, Page]:
     """The link in a new browser context (a colleague's browser), once it has rendered."""
     context = browser.new_context(viewport={"width": 1440, "height": 1800})
@@ -96,6 +102,7 @@ def test_a_portfolio_link_reopens_the_same_view(
     sidebar.locator(".st-key-axis_y [role=combobox]").click()
     page.get_by_role("option", name="Project outputs ↔ Systemic change").click()
     wait_ready(page)
+    wait_widgets(page, ["pf_sector", "pf_color", "pf_kind", "pf_country", "user_name"])
     shown = widgets(page)
     assert shown["pf_sector"] == ["Water supply", "Sanitation"]
     assert shown["pf_color"] == "country" and shown["pf_kind"] == ["Targets"]
@@ -106,6 +113,7 @@ def test_a_portfolio_link_reopens_the_same_view(
     context, other = open_fresh(browser, page.url, "Portfolio")
     try:
         assert urlparse(other.url).path.endswith("/portfolio")
+        wait_widgets(other, shown)
         assert widgets(other) == shown
         # ...and the same chart: the legend names the same countries.
         names = (
@@ -172,9 +180,7 @@ def test_a_present_link_reopens_the_same_slide_theme_and_deck(
         other.keyboard.press("Escape")
         expect(main(other).locator("h1").first).to_have_text("Present", timeout=30_000)
         wait_ready(other)
-        for key in setup:  # every widget drawn (not a placeholder)
-            if key.startswith("present_"):
-                other.locator(f".st-key-{key} :is(input, button)").first.wait_for(state="attached")
+        wait_widgets(other, [k for k in setup if k.startswith("present_")])
         again = widgets(other)
         assert {k: again[k] for k in setup if k.startswith("present_")} == {
             k: v for k, v in setup.items() if k.startswith("present_")
@@ -208,6 +214,7 @@ def test_the_course_chart_zooms_with_the_full_scale_one_click_away(
     context, other = open_fresh(browser, page.url, "Course & perspectives")
     try:
         assert other.evaluate(ranges) == [list(RANGE), list(RANGE)]
+        wait_widgets(other, ["cp_scale"])
         assert widgets(other)["cp_scale"] == ["Full scale −5…+5"]
     finally:
         context.close()
