@@ -139,7 +139,13 @@ subtitles = {
 }
 summary = cr.small_multiples_summary(centres, placed, x_axis, y_axis)
 fig = views.small_multiples(
-    centres, placed, x_axis, y_axis, order=ds.perspectives, subtitles=subtitles
+    centres,
+    placed,
+    x_axis,
+    y_axis,
+    order=ds.perspectives,
+    subtitles=subtitles,
+    width=pp.figures.FULL_WIDTH,
 )
 st.plotly_chart(fig, key="cmp_small_chart", config=CHART_CONFIG, alt=first_sentence(summary))
 in_words(summary)
@@ -195,7 +201,9 @@ st.markdown(
     + (", coloured by sector" if group else "")
     + "; the faint lines are their trails."
 )
-fig = views.time_animation(frames, x_axis, y_axis, group=group, label="name", height=640)
+fig = views.time_animation(
+    frames, x_axis, y_axis, group=group, label="name", height=640, width=pp.figures.FULL_WIDTH
+)
 st.plotly_chart(fig, key="cmp_time_chart", config=CHART_CONFIG, alt=first_sentence(summary))
 in_words(summary)
 with st.expander("Table: positions on each date"):
