@@ -10,8 +10,8 @@ from ui import share, state
 
 NEW = "__new__"
 OTHER = "__other__"
-PARTNERSHIP = "plot_partnership"
-PERSPECTIVE = "plot_perspective"
+PARTNERSHIP = share.PLOT_KEYS[share.PARTNERSHIP]
+PERSPECTIVE = share.PLOT_KEYS[share.PERSPECTIVE]
 PERSPECTIVE_OTHER = "plot_perspective_other"
 DATE = "plot_date"
 KIND = share.PLOT_KIND

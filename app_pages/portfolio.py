@@ -23,9 +23,13 @@ with st.container(border=True):
     chosen: dict[str, list[str]] = {}
     for col, box in (("sector", c1), ("country", c2), ("arrangement", c3)):
         values = pp.analysis.choices(parts[col])
-        chosen[col] = box.multiselect(col.capitalize(), values, key=f"pf_{col}", placeholder="All")
+        chosen[col] = box.multiselect(
+            col.capitalize(), values, key=share.PORTFOLIO_KEYS[col], placeholder="All"
+        )
     perspectives = [pp.ALL, *ds.perspectives]
-    perspective = c4.selectbox("Perspective", perspectives, key="pf_perspective")
+    perspective = c4.selectbox(
+        "Perspective", perspectives, key=share.PORTFOLIO_KEYS[share.PERSPECTIVE]
+    )
     c5, c6, c7 = st.columns([2, 1, 1])
     first, last = (d.date() for d in ds.period) if ds.period else (dt.date.today(),) * 2
     period = c5.date_input(
@@ -33,7 +37,7 @@ with st.container(border=True):
         value=(first, last),
         min_value=first,
         max_value=last,
-        key="pf_dates",
+        key=share.PORTFOLIO_DATES,
         format="YYYY-MM-DD",
         help="Each partnership is shown at its latest placement within this period.",
     )
