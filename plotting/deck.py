@@ -340,9 +340,9 @@ def slide_figure(
     elif slide.blind and not revealed:
         fig = _blind_figure(dataset, spec, pid, x_axis, y_axis, **size)
     elif slide.kind == "course":
-        fig = _course_figure(dataset, spec, pid, x_axis, y_axis, **size)
+        fig = _course_figure(dataset, spec, pid, x_axis, y_axis, width=width, **size)
     else:
-        fig = _perspectives_figure(dataset, spec, pid, x_axis, y_axis, **size)
+        fig = _perspectives_figure(dataset, spec, pid, x_axis, y_axis, width=width, **size)
     if slide.kind != "ranking":
         # Room above the map for a legend in large type, so it never covers the plot.
         top = fig.layout.margin.t or 0
@@ -359,6 +359,7 @@ def _course_figure(
     *,
     height: int,
     font_size: int,
+    width: int | None = None,
 ) -> go.Figure:
     """A partnership's course over time toward its target (issue 3's course map)."""
     placements = analysis.partnership_placements(dataset, pid)
@@ -377,6 +378,7 @@ def _course_figure(
             order=dataset.perspectives,
             height=height,
             font_size=font_size,
+            width=width,
         )
     return figures.partnership_map(
         placements,
@@ -384,6 +386,7 @@ def _course_figure(
         y_axis,
         name=name,
         perspectives=dataset.perspectives,
+        width=width,
         **_size(height, font_size),
     )
 
@@ -397,6 +400,7 @@ def _perspectives_figure(
     *,
     height: int,
     font_size: int,
+    width: int | None = None,
 ) -> go.Figure:
     """Each perspective's latest placement and their consensus (issue 3's map)."""
     placements = analysis.partnership_placements(dataset, pid)
@@ -411,6 +415,7 @@ def _perspectives_figure(
             order=dataset.perspectives,
             height=height,
             font_size=font_size,
+            width=width,
         )
     return figures.partnership_map(
         placements,
@@ -418,6 +423,7 @@ def _perspectives_figure(
         y_axis,
         name=name,
         perspectives=dataset.perspectives,
+        width=width,
         **_size(height, font_size),
     )
 
