@@ -78,6 +78,8 @@ if share.first_visit("present"):
     st.session_state[REVEALED] = list(link.get(share.REVEALED, []))
     st.session_state[ON] = share.SLIDE in link
     st.session_state[SLIDE] = link.get(share.SLIDE, 1)
+    if share.PREVIEW in link:
+        st.session_state[PREVIEW] = link[share.PREVIEW]
     notices = reading.notices
 st.session_state.setdefault(REVEALED, [])
 st.session_state.setdefault(ON, False)
@@ -182,6 +184,9 @@ def share_values() -> dict[str, object]:
         if spec.blind
         else [],
         share.SLIDE: st.session_state[SLIDE] if st.session_state[ON] else None,
+        share.PREVIEW: None
+        if st.session_state[ON] or st.session_state.get(PREVIEW, 1) == 1
+        else st.session_state.get(PREVIEW),
     }
     return values
 
@@ -198,6 +203,7 @@ PRESENT_KEYS = [
     share.RANKING,
     share.REVEALED,
     share.SLIDE,
+    share.PREVIEW,
 ]
 
 

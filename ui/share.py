@@ -12,7 +12,8 @@ included); on Portfolio: the filters below, `kind` and `color`; on Plot: `partne
 (course or full), `shape` (parallel or radar); on Compare: the filters `sector`, `country`,
 `arrangement` (repeated), `order` (divided or name), `open` (a partnership), `chosen`
 (repeated), `shape`; on Present: `partnership` (repeated, in deck order), `slide`
-(1-based; present only while presenting), `title`, `theme`, `blind`, `ranking`,
+(1-based; present only while presenting), `preview` (the slide previewed while
+setting up), `title`, `theme`, `blind`, `ranking`,
 `revealed` (partnership ids), and the filters `sector`, `country`, `arrangement`
 (repeated), `perspective`, `from`, `to` (YYYY-MM-DD). Each page's widget keys and
 parameter names are defined here once (the `Field`s and `*_KEYS` below).
@@ -34,6 +35,8 @@ Params = Mapping[str, Sequence[str]]
 X, Y = "x", "y"
 PARTNERSHIP = "partnership"
 SLIDE = "slide"
+#: Present, while setting up: the slide shown in the preview (1-based).
+PREVIEW = "preview"
 THEME = "theme"
 #: Present: the deck's title (free text, at most TITLE_MAX characters).
 TITLE, TITLE_MAX = "title", 120
@@ -213,6 +216,9 @@ def read_present(params: Params, ds: pp.Dataset) -> Reading:
     if title:
         # Text from a link is data: control characters out, a title's length at most.
         reading.values[TITLE] = " ".join(without_control_characters(title).split())[:TITLE_MAX]
+    preview = read_number(params, PREVIEW, "Preview slide", reading)
+    if preview is not None:
+        reading.values[PREVIEW] = preview
     slide = read_number(params, SLIDE, "Slide", reading)
     if slide is not None:
         reading.values[SLIDE] = slide

@@ -223,6 +223,7 @@ def test_present_link_sets_every_widget_of_the_builder(tiny, monkeypatch) -> Non
         "perspective": "civil society",
         "from": "2023-06-01",
         "to": "2024-02-01",
+        "preview": "3",
     }
     at = open_link(tiny, monkeypatch, "app_pages/present.py", **params)
     assert not at.notices
@@ -236,6 +237,7 @@ def test_present_link_sets_every_widget_of_the_builder(tiny, monkeypatch) -> Non
     assert at.multiselect(key="present_country").value == ["Ghana"]
     assert at.multiselect(key="present_arrangement").value == ["platform"]
     assert at.selectbox(key="present_perspective").value == "civil society"
+    assert at.selectbox(key="present_preview").value == 3
     assert [str(d) for d in at.date_input(key="present_dates").value] == [
         "2023-06-01",
         "2024-02-01",
