@@ -7,12 +7,15 @@ import plotting as pp
 from plotting import course as cr
 from plotting import views
 from plotting.analysis import consensus_points, portfolio_points
-from ui import state
+from ui import share, state
 
-ORDER_BY = "cmp_order"
-CHOSEN = "cmp_chosen"
-ALL_AXES_VIEW = "cmp_all_axes_view"
-OPEN = "cmp_open"
+PAGE = "compare"
+ORDER_BY = share.COMPARE_ORDER.key
+CHOSEN = share.COMPARE_CHOSEN.key
+ALL_AXES_VIEW = share.COMPARE_SHAPE.key
+OPEN = share.COMPARE_OPEN.key
+#: Widget values left out of the link.
+DEFAULTS = {ORDER_BY: share.ORDERS["divided"], ALL_AXES_VIEW: share.SHAPES["parallel"]}
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 ds = state.dataset()
@@ -24,11 +27,14 @@ parts = ds.partnerships
 with st.container(border=True):
     cols = st.columns(3)
     chosen_filters: dict[str, list[str]] = {}
-    for col, box in zip(("sector", "country", "arrangement"), cols, strict=True):
+    for col, box in zip(share.FILTER_COLUMNS, cols, strict=True):
         values = pp.analysis.choices(parts[col]) if col in parts else []
+        field = share.COMPARE_FILTERS[col]
+        share.restore_field(PAGE, field, values)
         chosen_filters[col] = box.multiselect(
-            col.capitalize(), values, key=f"cmp_{col}", placeholder="All"
+            col.capitalize(), values, key=field.key, placeholder="All"
         )
+share.publish_fields(PAGE, share.COMPARE_FILTERS.values(), DEFAULTS)
 flt = pp.PortfolioFilter(columns=chosen_filters)
 shown = pp.filter_partnerships(parts, chosen_filters)
 if shown.empty:
@@ -93,6 +99,7 @@ with st.expander("Table: the ranking", expanded=False):
     )
 ranked_ids = ranking["partnership_id"].tolist()
 c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+share.restore_field(PAGE, share.COMPARE_OPEN, ranked_ids)
 target = c1.selectbox(
     "Open a partnership's course and perspectives", ranked_ids, key=OPEN, format_func=names.get
 )
@@ -106,12 +113,14 @@ if target:
 
 # ---- small multiples -------------------------------------------------------------------------
 st.header("Each partnership at a glance")
+share.restore_field(PAGE, share.COMPARE_ORDER, list(share.ORDERS.values()))
+st.session_state.setdefault(ORDER_BY, DEFAULTS[ORDER_BY])
 order_by = (
     st.segmented_control(
         "Order",
-        ["Most divided first", "By name"],
+        list(share.ORDERS.values()),
         key=ORDER_BY,
-        default="Most divided first",
+        required=True,
     )
     or "Most divided first"
 )
@@ -130,7 +139,13 @@ subtitles = {
 }
 summary = cr.small_multiples_summary(centres, placed, x_axis, y_axis)
 fig = views.small_multiples(
-    centres, placed, x_axis, y_axis, order=ds.perspectives, subtitles=subtitles
+    centres,
+    placed,
+    x_axis,
+    y_axis,
+    order=ds.perspectives,
+    subtitles=subtitles,
+    width=pp.figures.FULL_WIDTH,
 )
 st.plotly_chart(fig, key="cmp_small_chart", config=CHART_CONFIG, alt=first_sentence(summary))
 in_words(summary)
@@ -186,7 +201,9 @@ st.markdown(
     + (", coloured by sector" if group else "")
     + "; the faint lines are their trails."
 )
-fig = views.time_animation(frames, x_axis, y_axis, group=group, label="name", height=640)
+fig = views.time_animation(
+    frames, x_axis, y_axis, group=group, label="name", height=640, width=pp.figures.FULL_WIDTH
+)
 st.plotly_chart(fig, key="cmp_time_chart", config=CHART_CONFIG, alt=first_sentence(summary))
 in_words(summary)
 with st.expander("Table: positions on each date"):
@@ -210,6 +227,7 @@ with st.expander("Table: positions on each date"):
 st.header("All axes for a chosen set")
 consensus_all = cr.partnership_consensus(ds, flt)
 available = consensus_all.index.tolist()
+share.restore_field(PAGE, share.COMPARE_CHOSEN, available)
 if CHOSEN not in st.session_state:
     st.session_state[CHOSEN] = [p for p in ranked_ids if p in available][:3]
 else:
@@ -223,12 +241,13 @@ chosen = c1.multiselect(
     max_selections=8,
     help="Up to eight: each gets its own colour and marker.",
 )
+share.restore_field(PAGE, share.COMPARE_SHAPE, list(share.SHAPES.values()))
+st.session_state.setdefault(ALL_AXES_VIEW, DEFAULTS[ALL_AXES_VIEW])
 shape = (
-    c2.segmented_control(
-        "Show as", ["Parallel axes", "Radar"], key=ALL_AXES_VIEW, default="Parallel axes"
-    )
+    c2.segmented_control("Show as", list(share.SHAPES.values()), key=ALL_AXES_VIEW, required=True)
     or "Parallel axes"
 )
+share.publish_fields(PAGE, share.COMPARE_FIELDS, DEFAULTS)
 profiles = (
     consensus_all.loc[chosen, ds.axis_ids].reset_index().rename(columns={"partnership_id": "key"})
 )

@@ -40,7 +40,9 @@ st.caption(
     "Each partnership at the median of its partners' latest views. Hover for details; "
     "open **Portfolio** to filter and compare, or **Plot a partnership** to add a placement."
 )
-fig = pp.portfolio_map(points, x_axis, y_axis, color_by=color_by, height=640)
+fig = pp.portfolio_map(
+    points, x_axis, y_axis, color_by=color_by, height=640, width=pp.figures.FULL_WIDTH
+)
 fig.update_layout(dragmode=False)
 st.plotly_chart(fig, key="overview_chart", config=pp.display_config(fig))
 export_buttons(fig, "Portfolio at a glance", table=points)

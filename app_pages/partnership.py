@@ -6,12 +6,19 @@ import streamlit as st
 import plotting as pp
 from plotting import course as cr
 from plotting import views
-from ui import state
+from ui import share, state
 
-PARTNERSHIP = "cp_partnership"
-PERSPECTIVE = "cp_perspective"
-ALL_AXES_VIEW = "cp_all_axes_view"
-FROM_LINK = "cp_from_link"
+PAGE = "partnership"
+PARTNERSHIP = share.COURSE_PARTNERSHIP.key
+PERSPECTIVE = share.COURSE_PERSPECTIVE.key
+SCALE = share.COURSE_SCALE.key
+ALL_AXES_VIEW = share.COURSE_SHAPE.key
+#: Widget values left out of the link.
+DEFAULTS = {
+    PERSPECTIVE: cr.CONSENSUS,
+    SCALE: share.SCALES["course"],
+    ALL_AXES_VIEW: share.SHAPES["parallel"],
+}
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 ds = state.dataset()
@@ -25,33 +32,22 @@ if not ids:
 names = dict(zip(ids, ds.partnerships["name"], strict=True))
 
 # ---- which partnership, from whose perspective ------------------------------------------
-# A link (?partnership=<id>, e.g. from Compare) picks the partnership once; after that the
-# selectbox rules, and a choice made there goes into the address, so the view can be shared.
-# (Writing the address only from the callback: doing it while the page first renders made
-# Streamlit show a spurious "Page not found" notice.)
-linked = st.query_params.get("partnership")
-if linked in ids and linked != st.session_state.get(FROM_LINK):
-    st.session_state[PARTNERSHIP] = linked
-    st.session_state[FROM_LINK] = linked
+# A link (?partnership=<id>&perspective=…&scale=…&shape=…, e.g. from Compare) sets the
+# widgets when it says something new; after that the widgets rule, and the address
+# follows them, so the view can be shared (ui/share.py).
+share.restore_field(PAGE, share.COURSE_PARTNERSHIP, ids)
 if st.session_state.get(PARTNERSHIP) not in ids:
     st.session_state[PARTNERSHIP] = ids[0]
 
 
-def _remember_partnership() -> None:
-    chosen = st.session_state[PARTNERSHIP]
-    st.query_params["partnership"] = chosen
-    st.session_state[FROM_LINK] = chosen
-
-
 c1, c2 = st.columns([3, 2])
-pid = c1.selectbox(
-    "Partnership", ids, key=PARTNERSHIP, format_func=names.get, on_change=_remember_partnership
-)
+pid = c1.selectbox("Partnership", ids, key=PARTNERSHIP, format_func=names.get)
 name = names[pid]
 placements = pp.partnership_placements(ds, pid)
 actual = placements.loc[placements["kind"].eq("actual")]
 perspectives = cr.order_perspectives(actual["perspective"])
 options = [cr.CONSENSUS, *perspectives]
+share.restore_field(PAGE, share.COURSE_PERSPECTIVE, options)
 if st.session_state.get(PERSPECTIVE) not in options:
     st.session_state[PERSPECTIVE] = cr.CONSENSUS
 perspective = c2.selectbox(
@@ -64,6 +60,12 @@ perspective = c2.selectbox(
     }.get,
     help="Whose course to follow: one partner's view, or the median of all of them.",
 )
+share.restore_field(PAGE, share.COURSE_SCALE, list(share.SCALES.values()))
+share.restore_field(PAGE, share.COURSE_SHAPE, list(share.SHAPES.values()))
+for key, default in DEFAULTS.items():
+    if st.session_state.get(key) is None:
+        st.session_state[key] = default
+share.publish_fields(PAGE, share.COURSE_FIELDS, DEFAULTS)
 info = ds.partnerships.loc[ds.partnerships["partnership_id"].eq(pid)].iloc[0]
 facts = [str(info[c]) for c in ("country", "sector", "arrangement") if str(info.get(c, "") or "")]
 if started := str(info.get("started", "") or ""):
@@ -104,6 +106,14 @@ changes = cr.axis_changes(placements, perspective, ds.axes)
 summary = cr.course_summary(course, target, x_axis, y_axis, name=name, perspective=perspective)
 left, right = st.columns([3, 2], gap="large")
 with left:
+    scale = st.segmented_control(
+        "Map scale",
+        list(share.SCALES.values()),
+        key=SCALE,
+        required=True,
+        help="Zoom to course: the map frames where the partnership moved and its target. "
+        "Full scale: the whole −5…+5 map, as on the other pages.",
+    )
     fig = views.course_map(
         course,
         x_axis,
@@ -113,6 +123,7 @@ with left:
         name=name,
         order=ds.perspectives,
         height=600,
+        zoom=scale != share.SCALES["full"],
     )
     st.plotly_chart(fig, key="cp_course_chart", config=CHART_CONFIG, alt=first_sentence(summary))
 with right:
@@ -310,9 +321,9 @@ st.header("All axes at once")
 shape = (
     st.segmented_control(
         "Show as",
-        ["Parallel axes", "Radar"],
+        list(share.SHAPES.values()),
         key=ALL_AXES_VIEW,
-        default="Parallel axes",
+        required=True,
         help="Parallel axes: each axis is a vertical line from its left pole (bottom) to its right "
         "pole (top). Radar: the rim is each axis' right-hand pole.",
     )

@@ -10,11 +10,11 @@ from ui import share, state
 
 NEW = "__new__"
 OTHER = "__other__"
-PARTNERSHIP = "plot_partnership"
-PERSPECTIVE = "plot_perspective"
+PARTNERSHIP = share.PLOT_KEYS[share.PARTNERSHIP]
+PERSPECTIVE = share.PLOT_KEYS[share.PERSPECTIVE]
 PERSPECTIVE_OTHER = "plot_perspective_other"
 DATE = "plot_date"
-KIND = "plot_kind"
+KIND = share.PLOT_KIND
 NOTE = "plot_note"
 CHART_GEN = "plot_chart_generation"
 SOURCE = "plot_slider_source"
@@ -118,12 +118,12 @@ if perspective == OTHER:
 c2.date_input(
     "Date", key=DATE, value=dt.date.today(), format="YYYY-MM-DD", min_value=dt.date(1950, 1, 1)
 )
+st.session_state.setdefault(KIND, "actual")
 kind = (
     c3.segmented_control(
         "Kind",
         pp.KINDS,
         key=KIND,
-        default="actual",
         selection_mode="single",
         format_func={"actual": "Actual", "target": "Target"}.get,
         help="Actual: where the partnership stands on that date. Target: where it wants to be.",

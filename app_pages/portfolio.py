@@ -23,9 +23,13 @@ with st.container(border=True):
     chosen: dict[str, list[str]] = {}
     for col, box in (("sector", c1), ("country", c2), ("arrangement", c3)):
         values = pp.analysis.choices(parts[col])
-        chosen[col] = box.multiselect(col.capitalize(), values, key=f"pf_{col}", placeholder="All")
+        chosen[col] = box.multiselect(
+            col.capitalize(), values, key=share.PORTFOLIO_KEYS[col], placeholder="All"
+        )
     perspectives = [pp.ALL, *ds.perspectives]
-    perspective = c4.selectbox("Perspective", perspectives, key="pf_perspective")
+    perspective = c4.selectbox(
+        "Perspective", perspectives, key=share.PORTFOLIO_KEYS[share.PERSPECTIVE]
+    )
     c5, c6, c7 = st.columns([2, 1, 1])
     first, last = (d.date() for d in ds.period) if ds.period else (dt.date.today(),) * 2
     period = c5.date_input(
@@ -33,23 +37,20 @@ with st.container(border=True):
         value=(first, last),
         min_value=first,
         max_value=last,
-        key="pf_dates",
+        key=share.PORTFOLIO_DATES,
         format="YYYY-MM-DD",
         help="Each partnership is shown at its latest placement within this period.",
     )
-    colour_options = ["perspective", *ds.categorical_columns]
-    color_by = c6.selectbox(
-        "Colour by",
-        colour_options,
-        index=colour_options.index("sector") if "sector" in colour_options else 0,
-        key="pf_color",
-    )
+    colour_options, colour_default = share.portfolio_colours(ds)
+    if st.session_state.get(share.PORTFOLIO_COLOR) not in colour_options:
+        st.session_state[share.PORTFOLIO_COLOR] = colour_default
+    color_by = c6.selectbox("Colour by", colour_options, key=share.PORTFOLIO_COLOR)
+    st.session_state.setdefault(share.PORTFOLIO_KIND, "actual")
     kind = (
         c7.segmented_control(
             "Show",
             pp.KINDS,
-            default="actual",
-            key="pf_kind",
+            key=share.PORTFOLIO_KIND,
             format_func={"actual": "Where they are", "target": "Targets"}.get,
         )
         or "actual"
@@ -72,7 +73,9 @@ st.caption(
     + ". Drag a box or lasso, or click points, to list them below."
 )
 
-fig = pp.portfolio_map(points, x_axis, y_axis, color_by=color_by, height=680)
+fig = pp.portfolio_map(
+    points, x_axis, y_axis, color_by=color_by, height=680, width=pp.figures.FULL_WIDTH
+)
 event = st.plotly_chart(
     fig,
     key="portfolio_chart",

@@ -62,6 +62,7 @@ if share.first_visit("present"):
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
     from_link = {
+        TITLE: share.TITLE,
         PARTNERSHIPS: share.PARTNERSHIP,
         THEME: share.THEME,
         BLIND: share.BLIND,
@@ -77,6 +78,8 @@ if share.first_visit("present"):
     st.session_state[REVEALED] = list(link.get(share.REVEALED, []))
     st.session_state[ON] = share.SLIDE in link
     st.session_state[SLIDE] = link.get(share.SLIDE, 1)
+    if share.PREVIEW in link:
+        st.session_state[PREVIEW] = link[share.PREVIEW]
     notices = reading.notices
 st.session_state.setdefault(REVEALED, [])
 st.session_state.setdefault(ON, False)
@@ -173,6 +176,7 @@ def share_values() -> dict[str, object]:
         share.PERSPECTIVE: spec.perspective if spec.perspective != pp.ALL else None,
         share.FROM: spec.start,
         share.TO: spec.end,
+        share.TITLE: spec.title if spec.title != "Plotting Partnerships" else None,
         share.THEME: theme if theme != "light" else None,
         share.BLIND: spec.blind,
         share.RANKING: spec.ranking,
@@ -180,11 +184,15 @@ def share_values() -> dict[str, object]:
         if spec.blind
         else [],
         share.SLIDE: st.session_state[SLIDE] if st.session_state[ON] else None,
+        share.PREVIEW: None
+        if st.session_state[ON] or st.session_state.get(PREVIEW, 1) == 1
+        else st.session_state.get(PREVIEW),
     }
     return values
 
 
 PRESENT_KEYS = [
+    share.TITLE,
     share.PARTNERSHIP,
     *columns,
     share.PERSPECTIVE,
@@ -195,6 +203,7 @@ PRESENT_KEYS = [
     share.RANKING,
     share.REVEALED,
     share.SLIDE,
+    share.PREVIEW,
 ]
 
 
@@ -368,7 +377,7 @@ def setting_up() -> None:
     left, right = st.columns([5, 7], gap="large")
     with left:
         st.header("1. The deck")
-        st.text_input("Title", key=TITLE, max_chars=120, **KEEP)
+        st.text_input("Title", key=TITLE, max_chars=share.TITLE_MAX, **KEEP)
         st.multiselect(
             "Partnerships, in the order you will discuss them",
             ids,

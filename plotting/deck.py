@@ -318,11 +318,14 @@ def slide_figure(
     font_size: int = 13,
     marker_scale: float = 1.0,
     height: int = 640,
+    width: int | None = None,
 ) -> go.Figure:
     """The chart of one slide, in a theme; a blind slide shows no positions until revealed.
 
     `font_size` sets the type (about 19 reads from the back of a room on a projector) and
-    `marker_scale` enlarges the markers to match.
+    `marker_scale` enlarges the markers to match. `width`, when known (an exported image),
+    lets the maps name as many points as fit (`figures.choose_labels`); on the portfolio
+    slide the deck's partnerships are named first.
     """
     x_axis, y_axis = dataset.axis(spec.x), dataset.axis(spec.y)
     size = {"height": height, "font_size": font_size}
@@ -330,16 +333,24 @@ def slide_figure(
     if slide.kind == "portfolio":
         points = _portfolio_points(dataset, spec)
         color_by = "sector" if "sector" in points.columns else None
-        fig = figures.portfolio_map(points, x_axis, y_axis, color_by=color_by, **size)
+        fig = figures.portfolio_map(
+            points,
+            x_axis,
+            y_axis,
+            color_by=color_by,
+            width=width,
+            label_first=spec.partnership_ids,
+            **size,
+        )
         fig.update_layout(dragmode=False)
     elif slide.kind == "ranking":
         fig = _ranking_figure(dataset, spec, **size)
     elif slide.blind and not revealed:
         fig = _blind_figure(dataset, spec, pid, x_axis, y_axis, **size)
     elif slide.kind == "course":
-        fig = _course_figure(dataset, spec, pid, x_axis, y_axis, **size)
+        fig = _course_figure(dataset, spec, pid, x_axis, y_axis, width=width, **size)
     else:
-        fig = _perspectives_figure(dataset, spec, pid, x_axis, y_axis, **size)
+        fig = _perspectives_figure(dataset, spec, pid, x_axis, y_axis, width=width, **size)
     if slide.kind != "ranking":
         # Room above the map for a legend in large type, so it never covers the plot.
         top = fig.layout.margin.t or 0
@@ -356,6 +367,7 @@ def _course_figure(
     *,
     height: int,
     font_size: int,
+    width: int | None = None,
 ) -> go.Figure:
     """A partnership's course over time toward its target (issue 3's course map)."""
     placements = analysis.partnership_placements(dataset, pid)
@@ -374,6 +386,7 @@ def _course_figure(
             order=dataset.perspectives,
             height=height,
             font_size=font_size,
+            width=width,
         )
     return figures.partnership_map(
         placements,
@@ -381,6 +394,7 @@ def _course_figure(
         y_axis,
         name=name,
         perspectives=dataset.perspectives,
+        width=width,
         **_size(height, font_size),
     )
 
@@ -394,6 +408,7 @@ def _perspectives_figure(
     *,
     height: int,
     font_size: int,
+    width: int | None = None,
 ) -> go.Figure:
     """Each perspective's latest placement and their consensus (issue 3's map)."""
     placements = analysis.partnership_placements(dataset, pid)
@@ -408,6 +423,7 @@ def _perspectives_figure(
             order=dataset.perspectives,
             height=height,
             font_size=font_size,
+            width=width,
         )
     return figures.partnership_map(
         placements,
@@ -415,6 +431,7 @@ def _perspectives_figure(
         y_axis,
         name=name,
         perspectives=dataset.perspectives,
+        width=width,
         **_size(height, font_size),
     )
 
@@ -636,6 +653,7 @@ def slide_images(
                 s,
                 theme=theme,
                 height=size.height,
+                width=size.width,
                 font_size=font_size,
                 marker_scale=1.25,
             ),

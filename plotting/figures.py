@@ -9,7 +9,9 @@ Plotly only through `plotly_text` (escaped), and hover templates refer to it thr
 from __future__ import annotations
 
 import copy
+import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -66,6 +68,22 @@ def style_for(index: int) -> tuple[str, str]:
     return PALETTE[index % len(PALETTE)], SYMBOLS[index % len(SYMBOLS)]
 
 
+def quadrant_labels(x_axis: Axis, y_axis: Axis) -> list[tuple[float, float, str, str, str]]:
+    """The quadrants' names in the map's corners: (x, y, text, xanchor, yanchor), escaped.
+
+    Drawn by `tension_map` (at the base font size less one); `choose_labels` keeps the
+    points' labels off them.
+    """
+    lo, hi, inset = RANGE[0], RANGE[1], 0.15
+    corners = [
+        (lo + inset, hi - inset, f"{y_axis.high_pole} · {x_axis.low_pole}", "left", "top"),
+        (hi - inset, hi - inset, f"{y_axis.high_pole} · {x_axis.high_pole}", "right", "top"),
+        (lo + inset, lo + inset, f"{y_axis.low_pole} · {x_axis.low_pole}", "left", "bottom"),
+        (hi - inset, lo + inset, f"{y_axis.low_pole} · {x_axis.high_pole}", "right", "bottom"),
+    ]
+    return [(x, y, plotly_text(t, width=28), xa, ya) for x, y, t, xa, ya in corners]
+
+
 def tension_map(
     x_axis: Axis,
     y_axis: Axis,
@@ -79,12 +97,15 @@ def tension_map(
     shapes: list[dict] = []
     annotations: list[dict] = []
     quads = (
-        (lo, 0, 0, hi, f"{y_axis.high_pole} · {x_axis.low_pole}", "left", "top"),
-        (0, hi, 0, hi, f"{y_axis.high_pole} · {x_axis.high_pole}", "right", "top"),
-        (lo, 0, lo, 0, f"{y_axis.low_pole} · {x_axis.low_pole}", "left", "bottom"),
-        (0, hi, lo, 0, f"{y_axis.low_pole} · {x_axis.high_pole}", "right", "bottom"),
+        (lo, 0, 0, hi),
+        (0, hi, 0, hi),
+        (lo, 0, lo, 0),
+        (0, hi, lo, 0),
     )
-    for (x0, x1, y0, y1, name, xanchor, yanchor), fill in zip(quads, QUADRANT_FILLS, strict=True):
+    corners = quadrant_labels(x_axis, y_axis)
+    for (x0, x1, y0, y1), (qx, qy, name, xanchor, yanchor), fill in zip(
+        quads, corners, QUADRANT_FILLS, strict=True
+    ):
         shapes.append(
             {
                 "type": "rect",
@@ -99,9 +120,9 @@ def tension_map(
         )
         annotations.append(
             dict(
-                x=x0 + 0.15 if xanchor == "left" else x1 - 0.15,
-                y=y1 - 0.15 if yanchor == "top" else y0 + 0.15,
-                text=plotly_text(name, width=28),
+                x=qx,
+                y=qy,
+                text=name,
                 showarrow=False,
                 xanchor=xanchor,
                 yanchor=yanchor,
@@ -165,8 +186,8 @@ def tension_map(
         x=[0],
         y=[0],
         mode="markers+text",
-        text=["balance"],
-        textposition="bottom right",
+        text=[BALANCE_LABEL[2]],
+        textposition=BALANCE_LABEL[3],
         textfont={"size": font_size - 2, "color": "#6B7280"},
         marker={"symbol": "circle-open", "size": 14, "color": "#6B7280", "line": {"width": 2}},
         hoverinfo="skip",
@@ -202,7 +223,7 @@ def tension_map(
             "constraintoward": "top",
         },
         height=height,
-        margin={"l": 80, "r": 24, "t": 70 if title else 30, "b": 70},
+        margin=dict(zip(("l", "r", "t", "b"), _margin(title), strict=True)),
         plot_bgcolor="white",
         paper_bgcolor="white",
         font={"family": FONT, "size": font_size, "color": "#1F2A37"},
@@ -301,70 +322,257 @@ _HOVER_TEMPLATE = (
 )
 
 
-#: Where a label can go around its marker: (textposition, dx, dy) in label-box units.
+#: The width a figure is assumed to have when it sets none (Streamlit gives it the width
+#: of its column, which the figure never knows). 460 px is about the narrowest column a
+#: map gets on a laptop: the left column of Course & perspectives at 1280 px with the
+#: sidebar open measured 490 px. Wider columns and screens only leave more room, so labels
+#: chosen for 460 px never pile up there (they are fewer than could fit). Full-width
+#: charts say so with FULL_WIDTH. Phones are narrower: there labels may touch, and a tap
+#: (hover) still names every point.
+ASSUMED_WIDTH = 460
+#: The narrowest a full-width chart gets on a desktop (1024 px, sidebar open).
+FULL_WIDTH = 640
+#: Average advance of a character as a share of the font size: a little wider than
+#: Inter's or Helvetica's (about 0.52-0.55), so estimated boxes err on the large side.
+CHAR_WIDTH = 0.6
+#: Line height as a share of the font size.
+LINE_HEIGHT = 1.3
+#: Pixels kept free between a label and its marker, and around each label.
+LABEL_GAP = 3.0
+#: Above this many points no label is chosen (dense maps are WebGL dots, and hover-only).
+LABEL_LIMIT = WEBGL_THRESHOLD
+#: At most this many labels are tried, by priority: a map has room for far fewer, and
+#: trying every one of 1,000 crowded points would slow each rerun for nothing.
+LABEL_CANDIDATES = 300
+
+#: The balance marker's label, drawn on every tension map: (x, y, text, textposition).
+BALANCE_LABEL = (0.0, 0.0, "balance", "bottom right")
+
+#: Where a label can go around its marker, in the order they are tried, as Plotly's
+#: textposition and the box's offset: (dx, dy) in {-1, 0, 1} (left/centre/right,
+#: below/middle/above).
 _LABEL_SLOTS = (
-    ("top center", 0.0, 0.5),
-    ("bottom center", 0.0, -0.5),
-    ("middle right", 0.5, 0.0),
-    ("middle left", -0.5, 0.0),
-    ("top right", 0.5, 0.5),
-    ("top left", -0.5, 0.5),
-    ("bottom right", 0.5, -0.5),
-    ("bottom left", -0.5, -0.5),
+    ("top center", 0, 1),
+    ("bottom center", 0, -1),
+    ("middle right", 1, 0),
+    ("middle left", -1, 0),
+    ("top right", 1, 1),
+    ("top left", -1, 1),
+    ("bottom right", 1, -1),
+    ("bottom left", -1, -1),
 )
 
 
-def label_positions(
+@dataclass(frozen=True)
+class PlotArea:
+    """A map's plot area: its axis ranges and how many pixels one axis unit takes."""
+
+    x_range: tuple[float, float] = RANGE
+    y_range: tuple[float, float] = RANGE
+    px_per_unit: float = 45.0
+
+    def to_px(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Data coordinates to pixels from the plot area's bottom-left corner."""
+        return (x - self.x_range[0]) * self.px_per_unit, (y - self.y_range[0]) * self.px_per_unit
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """(width, height) of the plot area in pixels."""
+        return (
+            (self.x_range[1] - self.x_range[0]) * self.px_per_unit,
+            (self.y_range[1] - self.y_range[0]) * self.px_per_unit,
+        )
+
+
+def plot_area(
+    height: int,
+    *,
+    width: int | None = None,
+    margin: tuple[int, int, int, int] = (80, 24, 30, 70),
+    x_range: Sequence[float] = RANGE,
+    y_range: Sequence[float] = RANGE,
+) -> PlotArea:
+    """The plot area of a tension map (one unit is as long across as up) in a figure.
+
+    Args:
+        height: the figure's height in pixels.
+        width: its width; by default ASSUMED_WIDTH (the figure on a page sets none).
+        margin: left, right, top, bottom margins in pixels.
+        x_range, y_range: the axis ranges shown.
+    """
+    left, right, top, bottom = margin
+    free_w = max((width or ASSUMED_WIDTH) - left - right, 50)
+    free_h = max(height - top - bottom, 50)
+    xs, ys = float(x_range[1] - x_range[0]), float(y_range[1] - y_range[0])
+    return PlotArea(
+        (float(x_range[0]), float(x_range[1])),
+        (float(y_range[0]), float(y_range[1])),
+        min(free_w / xs, free_h / ys),
+    )
+
+
+def label_size(text: str, font_size: float) -> tuple[float, float]:
+    """Estimated (width, height) in pixels of a label (lines split at <br>)."""
+    lines = text.split("<br>")
+    longest = max(len(html.unescape(line)) for line in lines)
+    return longest * CHAR_WIDTH * font_size, len(lines) * LINE_HEIGHT * font_size
+
+
+def label_boxes(
     xs: Sequence[float],
     ys: Sequence[float],
-    texts: Sequence[str],
+    texts: Sequence[str | None],
+    positions: Sequence[str | None],
+    area: PlotArea,
     *,
-    px_per_unit: float = 45.0,
-    font_size: int = 11,
-) -> list[str]:
-    """A textposition per point that keeps labels off each other and off the markers.
-
-    Greedy: each label takes the first slot around its marker whose box overlaps no
-    placed label and no marker, else the least crowded one. Boxes are estimated from
-    the text length, which is close enough for sans-serif fonts.
-    """
-    char_w = 0.56 * font_size / px_per_unit
-    line_h = 1.25 * font_size / px_per_unit
-    marker = 9 / px_per_unit
-    points = np.column_stack([np.asarray(xs, float), np.asarray(ys, float)])
-    placed: list[tuple[float, float, float, float]] = []
-    out = []
-    for (x, y), text in zip(points, texts, strict=True):
-        lines = text.split("<br>")
-        w = max(len(line) for line in lines) * char_w
-        h = len(lines) * line_h
-        best, best_cost = _LABEL_SLOTS[0][0], float("inf")
-        for name, dx, dy in _LABEL_SLOTS:
-            cx = x + dx * (w + 2 * marker) if dx else x
-            cy = y + dy * (h + 2 * marker) if dy else y
-            box = (cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2)
-            cost = sum(_overlap(box, b) for b in placed)
-            near = points[
-                (np.abs(points[:, 0] - cx) < w / 2 + marker)
-                & (np.abs(points[:, 1] - cy) < h / 2 + marker)
-            ]
-            cost += len(near) * marker * marker
-            if box[0] < RANGE[0] or box[1] > RANGE[1] or box[2] < RANGE[0] or box[3] > RANGE[1]:
-                cost += w * h
-            if cost < best_cost:
-                best, best_cost, best_box = name, cost, box
-                if cost == 0:
-                    break
-        placed.append(best_box)
-        out.append(best)
+    font_size: float,
+    marker_px: float = 14,
+) -> list[tuple[float, float, float, float] | None]:
+    """Each label's estimated box (x0, x1, y0, y1) in pixels, None where there is none."""
+    offsets = {name: (dx, dy) for name, dx, dy in _LABEL_SLOTS}
+    px, py = area.to_px(np.asarray(xs, float), np.asarray(ys, float))
+    out: list[tuple[float, float, float, float] | None] = []
+    for x, y, text, where in zip(px, py, texts, positions, strict=True):
+        if not text or where is None:
+            out.append(None)
+            continue
+        w, h = label_size(text, font_size)
+        dx, dy = offsets[where]
+        out.append(_box(x, y, w, h, dx, dy, marker_px / 2 + LABEL_GAP))
     return out
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
-    """Area shared by two boxes (x0, x1, y0, y1)."""
-    w = min(a[1], b[1]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[2], b[2])
-    return w * h if w > 0 and h > 0 else 0.0
+def _box(
+    x: float, y: float, w: float, h: float, dx: int, dy: int, clear: float
+) -> tuple[float, float, float, float]:
+    """The box of a w × h label beside a marker at (x, y), on side (dx, dy)."""
+    # Diagonal slots sit a little closer in: the label's corner faces the marker.
+    reach = clear * (0.75 if dx and dy else 1.0)
+    cx = x + dx * (reach + w / 2)
+    cy = y + dy * (reach + h / 2)
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
+
+
+def choose_labels(
+    xs: Sequence[float],
+    ys: Sequence[float],
+    texts: Sequence[str | None],
+    area: PlotArea,
+    *,
+    font_size: float = 11,
+    marker_px: float = 14,
+    priority: Sequence[float] | None = None,
+    fixed: Sequence[tuple[float, float, str, str]] = (BALANCE_LABEL,),
+    insist: int = 0,
+    corners: Sequence[tuple[float, float, str, str, str]] = (),
+    corner_font: float | None = None,
+) -> list[str | None]:
+    """Which points get a label, and where (a Plotly textposition), so none pile up.
+
+    Greedy by priority (lower first; default: in the given order): each label takes
+    the first slot around its marker whose estimated box stays inside the plot area,
+    overlaps no label placed before it and covers no marker; a label with no such slot
+    is left out (None), and its point is named by its hover text only. Points with no
+    text (None or '') are never labelled but still keep labels off their marker.
+    Above LABEL_LIMIT points nothing is labelled. `fixed` labels, (x, y, text,
+    textposition), are already on the map (the balance marker's, by default): the
+    chosen labels keep off them and their markers. The first `insist` labels by
+    priority (the ones being discussed) may cover other markers when nothing else fits.
+    `corners`: texts anchored in the map, (x, y, text, xanchor, yanchor), in
+    `corner_font` (the quadrants' names, `quadrant_labels`): labels keep off them too.
+
+    Boxes are estimated from the text's length and the font size (see CHAR_WIDTH),
+    in the pixels of `area` (see `plot_area` for the width it assumes).
+    """
+    n = len(texts)
+    out: list[str | None] = [None] * n
+    if n == 0 or n > LABEL_LIMIT:
+        return out
+    px, py = area.to_px(np.asarray(xs, float), np.asarray(ys, float))
+    width, height = area.size
+    inside = (px >= 0) & (px <= width) & (py >= 0) & (py <= height)
+    radius = marker_px / 2
+    order = (
+        np.argsort(np.asarray(priority, float), kind="stable") if priority is not None else range(n)
+    )
+    boxes = label_boxes(
+        [f[0] for f in fixed],
+        [f[1] for f in fixed],
+        [f[2] for f in fixed],
+        [f[3] for f in fixed],
+        area,
+        font_size=font_size,
+        marker_px=marker_px,
+    )
+    for cx, cy, text, xanchor, yanchor in corners:
+        (ax,), (ay,) = area.to_px(np.array([cx], float), np.array([cy], float))
+        if not (0 <= ax <= width and 0 <= ay <= height):
+            continue  # off the map (zoomed in): not drawn
+        w, h = label_size(text, corner_font or font_size)
+        x0 = ax if xanchor == "left" else ax - w
+        y0 = ay - h if yanchor == "top" else ay
+        boxes.append((x0, x0 + w, y0, y0 + h))
+    placed = np.array([b for b in boxes if b is not None], float).reshape(-1, 4)
+    if len(fixed):  # their markers are obstacles too (never labelled here)
+        fx, fy = area.to_px(
+            np.array([f[0] for f in fixed], float), np.array([f[1] for f in fixed], float)
+        )
+        px, py = np.concatenate([px, fx]), np.concatenate([py, fy])
+    total = len(px)
+    tried = 0
+    for i in order:
+        text = texts[i]
+        if not text or not inside[i]:
+            continue
+        tried += 1
+        if tried > LABEL_CANDIDATES:
+            break
+        w, h = label_size(text, font_size)
+        others = np.ones(total, bool)
+        others[i] = False
+        slots = [(*slot, True) for slot in _LABEL_SLOTS]
+        if tried <= insist:
+            slots += [(*slot, False) for slot in _LABEL_SLOTS]
+        for name, dx, dy, off_markers in slots:
+            x0, x1, y0, y1 = _box(px[i], py[i], w, h, dx, dy, radius + LABEL_GAP)
+            if x0 < 0 or y0 < 0 or x1 > width or y1 > height:
+                continue
+            pad = LABEL_GAP / 2
+            if len(placed) and np.any(
+                (placed[:, 0] < x1 + pad)
+                & (placed[:, 1] > x0 - pad)
+                & (placed[:, 2] < y1 + pad)
+                & (placed[:, 3] > y0 - pad)
+            ):
+                continue
+            covers = (
+                others
+                & (px + radius > x0)
+                & (px - radius < x1)
+                & (py + radius > y0)
+                & (py - radius < y1)
+            )
+            if off_markers and covers.any():
+                continue
+            out[i] = name
+            placed = np.vstack([placed, [x0, x1, y0, y1]])
+            break
+    return out
+
+
+def text_positions(chosen: Sequence[str | None]) -> list[str]:
+    """Plotly textpositions from `choose_labels` (unlabelled points get any valid one)."""
+    return [where or "top center" for where in chosen]
+
+
+def boxes_overlap(boxes: Sequence[tuple[float, float, float, float] | None]) -> bool:
+    """True when any two of these label boxes share area (None boxes are ignored)."""
+    real = [b for b in boxes if b is not None]
+    for i, a in enumerate(real):
+        for b in real[i + 1 :]:
+            if min(a[1], b[1]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[2], b[2]):
+                return True
+    return False
 
 
 def short_label(text: str, width: int = 20, max_chars: int = 34) -> str:
@@ -491,6 +699,8 @@ def portfolio_map(
     title: str | None = None,
     height: int = 640,
     font_size: int = 13,
+    width: int | None = None,
+    label_first: Sequence[str] = (),
 ) -> go.Figure:
     """Many partnerships on one tension map, one trace per group of `color_by`.
 
@@ -500,7 +710,11 @@ def portfolio_map(
     Args:
         points: rows of `analysis.portfolio_points` (x and y columns named by axis id).
         color_by: a column to group by; each group gets a colour and a marker symbol.
-        labels: write partnership names beside the points (default: when 40 or fewer).
+        labels: name partnerships beside their points, as many as fit without piling
+            up (see `portfolio_labels`; default: up to LABEL_LIMIT points); every point
+            is named in its hover text.
+        width: the figure's width, if known, for fitting the labels (see `plot_area`).
+        label_first: partnership ids to label before any other (e.g. the one discussed).
     """
     if points.empty:
         fig = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size)
@@ -513,7 +727,7 @@ def portfolio_map(
             name="empty",
         )
         return fig
-    labels = len(points) <= 40 if labels is None else labels
+    labels = len(points) <= LABEL_LIMIT if labels is None else labels
     if color_by and color_by in points.columns:
         keys = points[color_by].fillna("").astype(str).replace("", "(blank)")
         groups = sorted(keys.unique(), key=str.casefold)
@@ -521,18 +735,26 @@ def portfolio_map(
         keys = pd.Series(["Partnerships"] * len(points), index=points.index)
         groups = ["Partnerships"]
     scatter = _scatter_class(len(points))
+    marker_px = 13 if len(points) < 200 else 7
     if labels:
-        texts = pd.Series([short_label(v) for v in points["name"].astype(str)], index=points.index)
-        where = pd.Series(
-            label_positions(
-                points[x_axis.axis_id],
-                points[y_axis.axis_id],
-                texts.tolist(),
-                px_per_unit=(height - 150) / 11.2,
-                font_size=font_size - 2,
-            ),
+        chosen = portfolio_labels(
+            points,
+            x_axis.axis_id,
+            y_axis.axis_id,
+            plot_area(height, width=width, margin=_margin(title)),
+            font_size=font_size - 2,
+            marker_px=marker_px,
+            first=label_first,
+            corners=quadrant_labels(x_axis, y_axis),
+        )
+        texts = pd.Series(
+            [
+                short_label(v) if w else ""
+                for v, w in zip(points["name"].astype(str), chosen, strict=True)
+            ],
             index=points.index,
         )
+        where = pd.Series(text_positions(chosen), index=points.index)
     # Above the WebGL threshold markers are plain dots told apart by colour: symbols and
     # outlines made a filter change at 30,000 points about twice as slow to draw in a
     # browser without a GPU, and at that density they no longer read as shapes anyway.
@@ -560,7 +782,7 @@ def portfolio_map(
             "marker": {
                 "color": colour,
                 "symbol": symbol,
-                "size": 13 if len(points) < 200 else 7,
+                "size": marker_px,
                 "line": {"width": 1, "color": "white"},
                 "opacity": 0.92,
             }
@@ -586,6 +808,60 @@ def portfolio_map(
     )
     fig.layout.dragmode = "select"
     return fig
+
+
+def _margin(title: str | None) -> tuple[int, int, int, int]:
+    """A tension map's margins (left, right, top, bottom) in pixels."""
+    return (80, 24, 70 if title else 30, 70)
+
+
+def portfolio_labels(
+    points: pd.DataFrame,
+    x: str,
+    y: str,
+    area: PlotArea,
+    *,
+    font_size: float,
+    marker_px: float,
+    first: Sequence[str] = (),
+    corners: Sequence[tuple[float, float, str, str, str]] = (),
+) -> list[str | None]:
+    """`choose_labels` for a portfolio map: each partnership named once, where it fits.
+
+    Priority: the partnerships in `first`, then the points farthest from balance (the
+    ones that stand out, and the ones a room asks about), then by name. A partnership
+    with several points (one per perspective) is named at its first point by that order.
+    """
+    names = points["name"].astype(str)
+    far = np.hypot(points[x].to_numpy(float), points[y].to_numpy(float))
+    ids = points["partnership_id"].astype(str) if "partnership_id" in points else names
+    rank = pd.DataFrame(
+        {
+            "first": ~ids.isin(list(first)).to_numpy(),
+            "far": -np.nan_to_num(far, nan=-1.0),
+            "name": names.str.casefold().to_numpy(),
+        }
+    )
+    order = rank.sort_values(["first", "far", "name"], kind="stable").index.to_numpy()
+    priority = np.empty(len(points))
+    priority[order] = np.arange(len(points))
+    seen = ~pd.Series(ids.to_numpy()[order]).duplicated().to_numpy()
+    texts: list[str | None] = [None] * len(points)
+    for rank_i, row in enumerate(order):
+        if seen[rank_i]:
+            texts[row] = short_label(names.iloc[row])
+    return choose_labels(
+        points[x].to_numpy(float),
+        points[y].to_numpy(float),
+        texts,
+        area,
+        font_size=font_size,
+        marker_px=marker_px,
+        priority=priority,
+        insist=int(ids[ids.isin(list(first))].nunique()),
+        corners=corners,
+        corner_font=font_size + 1,
+    )
 
 
 def display_config(fig: go.Figure) -> dict[str, object]:
@@ -652,6 +928,7 @@ def partnership_map(
     title: str | None = None,
     height: int = 620,
     font_size: int = 13,
+    width: int | None = None,
 ) -> go.Figure:
     """One partnership: each perspective's latest placement and its targets.
 
@@ -675,16 +952,23 @@ def partnership_map(
         if p not in order:
             order.append(p)
     shown = actual.loc[actual["perspective"].isin(order)]
+    # Targets and the unsaved preview are markers the labels keep off (never labelled).
+    others = [(float(a), float(b)) for a, b in zip(target[xs], target[ys], strict=True)]
+    if preview is not None and xs in preview and ys in preview:
+        others.append((float(preview[xs]), float(preview[ys])))
     label_at = dict(
         zip(
             shown["perspective"],
-            label_positions(
-                shown[xs],
-                shown[ys],
-                [short_label(p, 18) for p in shown["perspective"]],
-                px_per_unit=(height - 150) / 11.2,
+            choose_labels(
+                [*shown[xs], *(o[0] for o in others)],
+                [*shown[ys], *(o[1] for o in others)],
+                [*(short_label(p, 18) for p in shown["perspective"]), *([None] * len(others))],
+                plot_area(height, width=width, margin=_margin(title)),
                 font_size=font_size - 2,
-            ),
+                marker_px=20,
+                corners=quadrant_labels(x_axis, y_axis),
+                corner_font=font_size - 1,
+            )[: len(shown)],
             strict=True,
         )
     )
@@ -702,8 +986,8 @@ def partnership_map(
                     mode="markers+text",
                     name=label,
                     legendgroup=label,
-                    text=[short_label(perspective, 18)],
-                    textposition=label_at.get(perspective, "top center"),
+                    text=[short_label(perspective, 18) if label_at.get(perspective) else ""],
+                    textposition=label_at.get(perspective) or "top center",
                     textfont={"size": font_size - 2, "color": "#374151"},
                     marker={
                         "color": colour,

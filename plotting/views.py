@@ -25,13 +25,18 @@ from plotly.subplots import make_subplots
 
 from plotting.course import CLOSE, CONSENSUS, DATE_FORMAT, STRONG, order_perspectives
 from plotting.figures import (
+    ASSUMED_WIDTH,
     FONT,
     QUADRANT_FILLS,
     RANGE,
-    label_positions,
+    PlotArea,
+    choose_labels,
+    plot_area,
+    quadrant_labels,
     short_label,
     style_for,
     tension_map,
+    text_positions,
 )
 from plotting.model import POSITION_MAX, POSITION_MIN, Axis
 from plotting.text import plotly_text
@@ -161,9 +166,110 @@ def _segments(
     return x, y
 
 
-def _px_per_unit(height: int) -> float:
-    """Pixels per axis unit on a tension map of this height (for label placement)."""
-    return (height - 150) / (RANGE[1] - RANGE[0])
+def _area(
+    height: int,
+    title: str | None,
+    width: int | None = None,
+    x_range: Sequence[float] = RANGE,
+    y_range: Sequence[float] = RANGE,
+) -> PlotArea:
+    """The plot area of a tension map built by `tension_map` (for fitting labels)."""
+    return plot_area(
+        height,
+        width=width,
+        margin=(80, 24, 70 if title else 30, 70),
+        x_range=x_range,
+        y_range=y_range,
+    )
+
+
+#: The course chart's zoom: room around the course and target (axis units), and the
+#: smallest window, so that a small step does not look like a leap.
+ZOOM_MARGIN = 1.2
+ZOOM_MIN_SPAN = 4.0
+
+
+def course_ranges(
+    course: pd.DataFrame,
+    x: str,
+    y: str,
+    target: pd.Series | None = None,
+    *,
+    margin: float = ZOOM_MARGIN,
+    min_span: float = ZOOM_MIN_SPAN,
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The (x, y) ranges that frame a course and its target, zoomed in.
+
+    Every placement (with its stated uncertainty) and the target fit with `margin`
+    to spare. Both ranges are as long as each other, so one unit is as long across as up
+    (the map stays square, as at full scale), at least `min_span` long, and never reach
+    beyond the full scale's range (RANGE: the −5…+5 scale with room for markers).
+    """
+    xs = course[x].astype(float).tolist() if len(course) else []
+    ys = course[y].astype(float).tolist() if len(course) else []
+    spread = (
+        course["spread"].astype(float).fillna(0.0).tolist()
+        if "spread" in course.columns and len(course)
+        else [0.0] * len(xs)
+    )
+    lo_x = [v - s for v, s in zip(xs, spread, strict=True)]
+    hi_x = [v + s for v, s in zip(xs, spread, strict=True)]
+    lo_y = [v - s for v, s in zip(ys, spread, strict=True)]
+    hi_y = [v + s for v, s in zip(ys, spread, strict=True)]
+    if target is not None and not pd.isna(target[x]) and not pd.isna(target[y]):
+        lo_x.append(float(target[x]))
+        hi_x.append(float(target[x]))
+        lo_y.append(float(target[y]))
+        hi_y.append(float(target[y]))
+    full = RANGE[1] - RANGE[0]
+    if not lo_x:
+        return RANGE, RANGE
+    span = min(max(max(hi_x) - min(lo_x), max(hi_y) - min(lo_y)) + 2 * margin, full)
+    span = max(span, min(min_span, full))
+
+    def window(lo: float, hi: float) -> tuple[float, float]:
+        start = (lo + hi) / 2 - span / 2
+        start = min(max(start, RANGE[0]), RANGE[1] - span)
+        return round(start, 3), round(start + span, 3)
+
+    return window(min(lo_x), max(hi_x)), window(min(lo_y), max(hi_y))
+
+
+def course_labels(
+    x: Sequence[float],
+    y: Sequence[float],
+    labels: Sequence[str],
+    area: PlotArea,
+    *,
+    target: tuple[float, float] | None,
+    font_size: float,
+    corners: Sequence[tuple[float, float, str, str, str]] = (),
+) -> tuple[list[str | None], str | None]:
+    """Where the course's date labels and the target's label go (None: not labelled).
+
+    Priority: the target, the latest placement ("now"), the first, then the others
+    from the newest back; a date that does not fit is left to the hover.
+    """
+    n = len(labels)
+    order = [n - 1, *([0] if n > 1 else []), *range(n - 2, 0, -1)]
+    priority = np.empty(n)
+    priority[order] = np.arange(1, n + 1)
+    tx = [target[0]] if target is not None else []
+    ty = [target[1]] if target is not None else []
+    chosen = choose_labels(
+        [*tx, *x],
+        [*ty, *y],
+        [*(["target"] if target is not None else []), *labels],
+        area,
+        font_size=font_size,
+        marker_px=18,
+        priority=[*([0] if target is not None else []), *priority],
+        corners=corners,
+        corner_font=font_size + 1,
+    )
+    if target is None:
+        return chosen, None
+    return chosen[1:], chosen[0]
 
 
 # ---- course ---------------------------------------------------------------------------------
@@ -181,6 +287,8 @@ def course_map(
     title: str | None = None,
     height: int = 620,
     font_size: int = 13,
+    zoom: bool = True,
+    width: int | None = None,
 ) -> go.Figure:
     """The course of one perspective: a dated path with arrowheads, ending at the latest.
 
@@ -198,9 +306,16 @@ def course_map(
         title: a title above the chart (escaped).
         height: the figure's height in pixels.
         font_size: the base font size; labels are a little smaller.
+        zoom: frame the course and target (`course_ranges`); False shows the full scale.
+        width: the figure's width, if known, for fitting the labels (see `plot_area`).
     """
     fig = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size)
     xs, ys = x_axis.axis_id, y_axis.axis_id
+    x_range, y_range = course_ranges(course, xs, ys, target) if zoom else (RANGE, RANGE)
+    fig.update_xaxes(range=list(x_range))
+    fig.update_yaxes(range=list(y_range))
+    area = _area(height, title, width, x_range, y_range)
+    target_where: str | None = "top center"
     colour, symbol = _style(perspective, _order([perspective], order))
     who = "the consensus" if perspective == CONSENSUS else plotly_text(perspective)
     if course.empty and target is None:
@@ -211,19 +326,18 @@ def course_map(
         x, y = course[xs].to_numpy(float), course[ys].to_numpy(float)
         dates = _dates(course["date"])
         labels = [*dates[:-1], f"{dates[-1]} · now"]
-        # Place the date labels clear of the balance marker and the target too.
-        fixed = [(0.0, 0.0, "balance")]
-        if target is not None:
-            fixed.append((float(target[xs]), float(target[ys]), "target"))
-        where = label_positions(
-            [*(f[0] for f in fixed), *x],
-            [*(f[1] for f in fixed), *y],
-            [*(f[2] for f in fixed), *labels],
-            px_per_unit=_px_per_unit(height),
+        # The date labels that fit, clear of each other, the balance marker and the target.
+        chosen, target_where = course_labels(
+            x,
+            y,
+            labels,
+            area,
+            target=(float(target[xs]), float(target[ys])) if target is not None else None,
             font_size=font_size - 2,
+            corners=quadrant_labels(x_axis, y_axis),
         )
-        target_where = where[1] if target is not None else "top center"
-        where = where[len(fixed) :]
+        labels = [t if w else "" for t, w in zip(labels, chosen, strict=True)]
+        where = text_positions(chosen)
         sizes = np.linspace(9, 15, n) if n > 1 else np.array([15.0])
         sizes[-1] = 18
         opacity = np.linspace(0.55, 1.0, n) if n > 1 else np.array([1.0])
@@ -286,9 +400,11 @@ def course_map(
                 y=4.6,
                 font_size=font_size - 2,
             )
+            # On the map's top edge wherever it is zoomed to.
+            fig.layout.annotations[-1].update(
+                xref="x domain", yref="y domain", x=0.5, y=1.0, yanchor="top"
+            )
     if target is not None:
-        if not n:
-            target_where = "top center"
         whose = plotly_text(target["perspective"])
         tx, ty = float(target[xs]), float(target[ys])
         if n:
@@ -309,8 +425,8 @@ def course_map(
                 y=[ty],
                 mode="markers+text",
                 name=f"target ({whose})",
-                text=["target"],
-                textposition=target_where,
+                text=["target" if target_where else ""],
+                textposition=target_where or "top center",
                 textfont={"size": font_size - 1, "color": "#111827"},
                 marker={
                     "symbol": "star",
@@ -361,6 +477,7 @@ def perspectives_map(
     title: str | None = None,
     height: int = 620,
     font_size: int = 13,
+    width: int | None = None,
 ) -> go.Figure:
     """Each perspective's latest placement, their consensus, and a line from each to it.
 
@@ -377,6 +494,7 @@ def perspectives_map(
         title: a title above the chart (escaped).
         height: the figure's height in pixels.
         font_size: the base font size; labels are a little smaller.
+        width: the figure's width, if known, for fitting the labels (see `plot_area`).
     """
     fig = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size)
     xs, ys = x_axis.axis_id, y_axis.axis_id
@@ -406,16 +524,26 @@ def perspectives_map(
                 line={"color": "#4B5563", "width": 1.5, "dash": "dot"},
             )
         )
-    labels = [short_label(p, 18) for p in positions["perspective"]]
     all_x = [*positions[xs], *([cx] if many else [])]
     all_y = [*positions[ys], *([cy] if many else [])]
-    where = label_positions(
+    # The consensus first, then the views farthest from it (the ones to talk about).
+    far = (-distance.to_numpy(float)).argsort(kind="stable").argsort() + 1
+    chosen = choose_labels(
         all_x,
         all_y,
-        [*labels, *(["consensus"] if many else [])],
-        px_per_unit=_px_per_unit(height),
+        [*(short_label(p, 18) for p in positions["perspective"]), *(["consensus"] if many else [])],
+        _area(height, title, width),
         font_size=font_size - 2,
+        marker_px=20,
+        priority=[*far, *([0] if many else [])],
+        corners=quadrant_labels(x_axis, y_axis),
+        corner_font=font_size - 1,
     )
+    labels = [
+        short_label(p, 18) if w else ""
+        for p, w in zip(positions["perspective"], chosen, strict=False)
+    ]
+    where = text_positions(chosen)
     for i, row in enumerate(positions.itertuples(index=False)):
         colour, symbol = _style(row.perspective, order)
         one = positions.iloc[[i]]
@@ -455,7 +583,7 @@ def perspectives_map(
                 y=[cy],
                 mode="markers+text",
                 name="consensus (median)",
-                text=["consensus"],
+                text=["consensus" if chosen[-1] else ""],
                 textposition=where[-1],
                 textfont={"size": font_size - 1, "color": CONSENSUS_COLOUR},
                 marker=_marker(CONSENSUS_COLOUR, CONSENSUS_SYMBOL, 20),
@@ -494,6 +622,7 @@ def time_animation(
     title: str | None = None,
     height: int = 640,
     font_size: int = 13,
+    width: int | None = None,
 ) -> go.Figure:
     """A Gapminder-style animation: a play button and a date slider move the points.
 
@@ -509,11 +638,13 @@ def time_animation(
         group: a column whose values share a colour and symbol, with a legend entry.
         label: a column to name the points by (default: key).
         trails: draw each point's path up to the current date.
-        labels: write the names beside the points (default: 20 points or fewer).
+        labels: name the points that have room (`figures.choose_labels`, on each date);
+            every point is named in its hover (default: up to 60 points).
         order: perspectives in a fixed order, so each keeps its colour and symbol.
         title: a title above the chart (escaped).
         height: the figure's height in pixels.
         font_size: the base font size; labels are a little smaller.
+        width: the figure's width, if known, for fitting the labels (see `plot_area`).
     """
     fig = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size)
     xs, ys = x_axis.axis_id, y_axis.axis_id
@@ -545,7 +676,7 @@ def time_animation(
     members = {
         g: sorted(frames.loc[frames["_group"].eq(g), "key"].astype(str).unique()) for g in groups
     }
-    labels = frames["key"].nunique() <= 20 if labels is None else labels
+    labels = frames["key"].nunique() <= 60 if labels is None else labels
     base = len(fig.data)
     by_frame = dict(iter(frames.groupby("frame", sort=True)))
     # Each group's trails as arrays (keys × dates), NaN before a key's first placement.
@@ -597,16 +728,24 @@ def time_animation(
     def data_at(step: int) -> list[dict]:
         """What changes between dates: the trails and the points as they stood then."""
         now = by_frame[dates[step]]
-        where = ["top center"] * len(now)
+        chosen: list[str | None] = [None] * len(now)
         if labels and len(now):
-            where = label_positions(
+            # The consensus cross is named in the legend; a label would crowd its partners.
+            chosen = choose_labels(
                 now[xs],
                 now[ys],
-                [short_label(v, 18, 28) for v in now["_label"]],
-                px_per_unit=_px_per_unit(height),
+                [
+                    None if k == CONSENSUS else short_label(v, 18, 28)
+                    for k, v in zip(now["key"], now["_label"], strict=True)
+                ],
+                plot_area(height + 60, width=width, margin=(80, 24, 70 if title else 30, 170)),
                 font_size=font_size - 3,
+                marker_px=15,
+                corners=quadrant_labels(x_axis, y_axis),
+                corner_font=font_size - 1,
             )
-        where = pd.Series(where, index=now.index)
+        where = pd.Series(text_positions(chosen), index=now.index)
+        shown = pd.Series([w is not None for w in chosen], index=now.index, dtype=bool)
         out: list[dict] = []
         for g in groups:
             px, py = paths[g]
@@ -619,10 +758,9 @@ def time_animation(
             )
         for g in groups:
             rows = now.loc[now["_group"].eq(g)]
-            # The consensus cross is named in the legend; a label would crowd its partners.
             text = [
-                "" if k == CONSENSUS else short_label(v, 18, 28)
-                for k, v in zip(rows["key"], rows["_label"], strict=True)
+                short_label(v, 18, 28) if on else ""
+                for v, on in zip(rows["_label"], shown.loc[rows.index], strict=True)
             ]
             custom = [
                 [plotly_text(v), d]
@@ -994,6 +1132,7 @@ def small_multiples(
     subtitles: dict[str, str] | None = None,
     row_height: int = 290,
     font_size: int = 12,
+    width: int | None = None,
 ) -> go.Figure:
     """One small tension map per partnership, all on the same scales, for a quick scan.
 
@@ -1010,6 +1149,8 @@ def small_multiples(
         subtitles: extra text under a partnership's name, by partnership id (escaped here).
         row_height: pixels per row (of maps, or of partnerships).
         font_size: the base font size; labels are a little smaller.
+        width: the figure's width, if known, for fitting the perspectives' labels
+            (`figures.choose_labels`; by default `figures.ASSUMED_WIDTH`).
     """
     xs, ys = x_axis.axis_id, y_axis.axis_id
     n = len(centres)
@@ -1065,6 +1206,13 @@ def small_multiples(
         "constrain": "domain",
     }
     axes_layout: dict[str, dict] = {}
+    # Each small map's plot area, for naming the perspectives that have room.
+    spacing = min(0.3 / rows, 0.09)
+    side = min(
+        (1 - (columns - 1) * 0.035) / columns * ((width or ASSUMED_WIDTH) - 70),
+        (1 - (rows - 1) * spacing) / rows * (rows * row_height + 110 - 180),
+    )
+    small_area = PlotArea(RANGE, RANGE, side / (RANGE[1] - RANGE[0]))
     for i, centre in enumerate(centres.itertuples(index=False)):
         r, c = i // columns + 1, i % columns + 1
         ref = "" if i == 0 else str(i + 1)
@@ -1108,16 +1256,30 @@ def small_multiples(
                 }
             )
         present = set(mine["perspective"]) if len(mine) else set()
+        chosen = choose_labels(
+            [*mine[xs], cx],
+            [*mine[ys], cy],
+            [*(short_label(p, 14, 16) for p in mine["perspective"]), None],
+            small_area,
+            font_size=font_size - 3,
+            marker_px=10,
+            fixed=(),
+        )
+        label_at = dict(zip(mine.index, chosen, strict=False))
         for perspective in [p for p in order if p in present]:
             one = mine.loc[mine["perspective"].eq(perspective)]
             colour, symbol = _style(perspective, order)
             label = plotly_text(perspective)
+            at = [label_at.get(k) for k in one.index]
             traces.append(
                 {
                     "type": "scatter",
                     "x": one[xs].to_numpy(float),
                     "y": one[ys].to_numpy(float),
-                    "mode": "markers",
+                    "mode": "markers+text",
+                    "text": [short_label(perspective, 14, 16) if w else "" for w in at],
+                    "textposition": text_positions(at),
+                    "textfont": {"size": font_size - 3, "color": "#374151"},
                     "name": label,
                     "legendgroup": label,
                     "showlegend": perspective not in shown,

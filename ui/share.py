@@ -6,11 +6,17 @@ short notice (a toast), never an error page. Reading happens once per session an
 page (the URL then follows the widgets); the parsing functions are plain functions
 of a {name: [values]} mapping, so they are testable without a browser.
 
-Parameters: `x`, `y` (axis ids, every page); on Portfolio: the filters below and `kind`;
-on Plot: `partnership`, `perspective`; on Present: `partnership` (repeated, in
-deck order), `slide` (1-based; present only while presenting), `theme`, `blind`,
-`ranking`, `revealed` (partnership ids), and the filters `sector`, `country`,
-`arrangement` (repeated), `perspective`, `from`, `to` (YYYY-MM-DD).
+Parameters (the page is the address's path): `x`, `y` (axis ids, every page, Overview
+included); on Portfolio: the filters below, `kind` and `color`; on Plot: `partnership`,
+`perspective`, `kind`; on Course & perspectives: `partnership`, `perspective`, `scale`
+(course or full), `shape` (parallel or radar); on Compare: the filters `sector`, `country`,
+`arrangement` (repeated), `order` (divided or name), `open` (a partnership), `chosen`
+(repeated), `shape`; on Present: `partnership` (repeated, in deck order), `slide`
+(1-based; present only while presenting), `preview` (the slide previewed while
+setting up), `title`, `theme`, `blind`, `ranking`,
+`revealed` (partnership ids), and the filters `sector`, `country`, `arrangement`
+(repeated), `perspective`, `from`, `to` (YYYY-MM-DD). Each page's widget keys and
+parameter names are defined here once (the `Field`s and `*_KEYS` below).
 """
 
 from __future__ import annotations
@@ -22,13 +28,18 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 import plotting as pp
+from plotting.text import without_control_characters
 
 Params = Mapping[str, Sequence[str]]
 
 X, Y = "x", "y"
 PARTNERSHIP = "partnership"
 SLIDE = "slide"
+#: Present, while setting up: the slide shown in the preview (1-based).
+PREVIEW = "preview"
 THEME = "theme"
+#: Present: the deck's title (free text, at most TITLE_MAX characters).
+TITLE, TITLE_MAX = "title", 120
 BLIND = "blind"
 RANKING = "ranking"
 REVEALED = "revealed"
@@ -201,6 +212,13 @@ def read_present(params: Params, ds: pp.Dataset) -> Reading:
     revealed = read_choices(params, REVEALED, ids, "partnership", reading)
     if revealed:
         reading.values[REVEALED] = revealed
+    title = _last(params, TITLE)
+    if title:
+        # Text from a link is data: control characters out, a title's length at most.
+        reading.values[TITLE] = " ".join(without_control_characters(title).split())[:TITLE_MAX]
+    preview = read_number(params, PREVIEW, "Preview slide", reading)
+    if preview is not None:
+        reading.values[PREVIEW] = preview
     slide = read_number(params, SLIDE, "Slide", reading)
     if slide is not None:
         reading.values[SLIDE] = slide
@@ -320,8 +338,18 @@ PORTFOLIO_KEYS = {
 PORTFOLIO_DATES = "pf_dates"
 #: Portfolio page: where they are (actual, the default) or their targets.
 KIND, PORTFOLIO_KIND = "kind", "pf_kind"
+#: Portfolio page: what colours the points.
+COLOR, PORTFOLIO_COLOR = "color", "pf_color"
 #: Plot page: URL parameter -> widget key.
 PLOT_KEYS = {PARTNERSHIP: "plot_partnership", PERSPECTIVE: "plot_perspective"}
+#: Plot page: an actual position (the default) or a target.
+PLOT_KIND = "plot_kind"
+
+
+def portfolio_colours(ds: pp.Dataset) -> tuple[list[str], str]:
+    """The Portfolio's colour-by options, and the default (sector, when there is one)."""
+    options = ["perspective", *ds.categorical_columns]
+    return options, "sector" if "sector" in options else options[0]
 
 
 def restore_portfolio(ds: pp.Dataset) -> None:
@@ -333,6 +361,9 @@ def restore_portfolio(ds: pp.Dataset) -> None:
     kind = read_choice(params, KIND, pp.KINDS, "kind", reading)
     if kind:
         st.session_state[PORTFOLIO_KIND] = kind
+    colour = read_choice(params, COLOR, portfolio_colours(ds)[0], "colour", reading)
+    if colour:
+        st.session_state[PORTFOLIO_COLOR] = colour
     for param, key in PORTFOLIO_KEYS.items():
         if param in reading.values:
             st.session_state[key] = reading.values[param]
@@ -360,7 +391,9 @@ def publish_portfolio(ds: pp.Dataset) -> None:
         values[TO] = period[1] if period[1] != last else None
     kind = st.session_state.get(PORTFOLIO_KIND)
     values[KIND] = kind if kind and kind != pp.KINDS[0] else None
-    publish(values, [*PORTFOLIO_KEYS, FROM, TO, KIND])
+    colour = st.session_state.get(PORTFOLIO_COLOR)
+    values[COLOR] = colour if colour != portfolio_colours(ds)[1] else None
+    publish(values, [*PORTFOLIO_KEYS, FROM, TO, KIND, COLOR])
 
 
 def restore_plot(ds: pp.Dataset) -> None:
@@ -376,6 +409,9 @@ def restore_plot(ds: pp.Dataset) -> None:
         perspective = read_choice(params, PERSPECTIVE, options, "perspective", reading)
         if perspective:
             st.session_state[PLOT_KEYS[PERSPECTIVE]] = perspective
+    kind = read_choice(params, KIND, pp.KINDS, "kind", reading)
+    if kind:
+        st.session_state[PLOT_KIND] = kind
     show_notices(reading.notices)
 
 
@@ -386,5 +422,118 @@ def publish_plot() -> None:
     values = {
         PARTNERSHIP: pid if pid and not str(pid).startswith("__") else None,
         PERSPECTIVE: perspective if perspective and not str(perspective).startswith("__") else None,
+        KIND: None if st.session_state.get(PLOT_KIND) in (None, pp.KINDS[0]) else "target",
     }
-    publish(values, PLOT_KEYS)
+    publish(values, [*PLOT_KEYS, KIND])
+
+
+# ---- fields: one widget, one link parameter ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """A widget whose value a link carries: its URL parameter and its widget key, once.
+
+    `many`: a repeated parameter (a multiselect). `values`: link value -> widget value,
+    for widgets whose values are labels (the link then says `radar`, not `Radar`).
+    """
+
+    param: str
+    key: str
+    what: str
+    many: bool = False
+    values: Mapping[str, str] | None = None
+
+    def to_link(self, value: object) -> object:
+        """The widget's value as the link writes it."""
+        if self.values is None:
+            return value
+        back = {v: k for k, v in self.values.items()}
+        return back.get(value, value)
+
+
+def _seen(page: str) -> dict[str, list[str]]:
+    """What the URL said for this page's parameters when the page last wrote or read it."""
+    return st.session_state.setdefault(f"_share_url_{page}", {})
+
+
+def restore_field(
+    page: str, field: Field, options: Sequence[str], reading: Reading | None = None
+) -> None:
+    """Set the widget from the link, before it is drawn, when the link says something new.
+
+    New means: present in the URL and not what this page last wrote there, so a link
+    opened in a fresh session, or one from another page (Compare opens a partnership on
+    Course & perspectives), takes effect, while the page's own address never overrides
+    the widgets. An unknown value is left out with a notice (in `reading`, or a toast).
+    """
+    params = url_params()
+    said = _all(params, field.param)
+    seen = _seen(page)
+    if not said or said == seen.get(field.param):
+        return
+    seen[field.param] = said
+    own = reading or Reading()
+    link_options = list(field.values) if field.values else list(options)
+    if field.many:
+        chosen = read_choices(params, field.param, link_options, field.what, own)
+        value: object = [field.values[v] for v in chosen] if field.values else chosen
+        value = [v for v in value if v in options]
+    else:
+        one = read_choice(params, field.param, link_options, field.what, own)
+        value = field.values[one] if field.values and one else one
+        if value is not None and value not in options:
+            own.notices.append(
+                f"{field.what.capitalize()} {_short(str(one))} is not on offer here."
+            )
+            value = None
+    if value is not None:
+        st.session_state[field.key] = value
+    if reading is None:
+        show_notices(own.notices)
+
+
+def publish_fields(page: str, fields: Iterable[Field], defaults: Mapping[str, object]) -> None:
+    """The widgets' values into the URL (a value equal to its default is left out)."""
+    fields = list(fields)
+    values: dict[str, object] = {}
+    for f in fields:
+        value = st.session_state.get(f.key)
+        if value is None or value == defaults.get(f.key) or str(value).startswith("__"):
+            values[f.param] = None
+        else:
+            values[f.param] = [f.to_link(v) for v in value] if f.many else f.to_link(value)
+    publish(values, [f.param for f in fields])
+    seen = _seen(page)
+    for key, value in encode(values).items():
+        seen[key] = value if isinstance(value, list) else [value]
+    for f in fields:
+        if values.get(f.param) in (None, [], ""):
+            seen.pop(f.param, None)
+
+
+#: Course & perspectives page.
+SCALE = "scale"
+COURSE_PARTNERSHIP = Field(PARTNERSHIP, "cp_partnership", "partnership")
+COURSE_PERSPECTIVE = Field(PERSPECTIVE, "cp_perspective", "perspective")
+#: Zoomed to the course (the default) or the full −5…+5 scale.
+SCALES = {"course": "Zoom to course", "full": "Full scale −5…+5"}
+COURSE_SCALE = Field(SCALE, "cp_scale", "scale", values=SCALES)
+SHAPES = {"parallel": "Parallel axes", "radar": "Radar"}
+COURSE_SHAPE = Field("shape", "cp_all_axes_view", "chart", values=SHAPES)
+COURSE_FIELDS = (COURSE_PARTNERSHIP, COURSE_PERSPECTIVE, COURSE_SCALE, COURSE_SHAPE)
+
+#: Compare page.
+ORDERS = {"divided": "Most divided first", "name": "By name"}
+COMPARE_FILTERS = {col: Field(col, f"cmp_{col}", col, many=True) for col in FILTER_COLUMNS}
+COMPARE_ORDER = Field("order", "cmp_order", "order", values=ORDERS)
+COMPARE_OPEN = Field("open", "cmp_open", "partnership")
+COMPARE_CHOSEN = Field("chosen", "cmp_chosen", "partnership", many=True)
+COMPARE_SHAPE = Field("shape", "cmp_all_axes_view", "chart", values=SHAPES)
+COMPARE_FIELDS = (
+    *COMPARE_FILTERS.values(),
+    COMPARE_ORDER,
+    COMPARE_OPEN,
+    COMPARE_CHOSEN,
+    COMPARE_SHAPE,
+)

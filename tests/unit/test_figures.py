@@ -15,9 +15,13 @@ import plotting as pp
 from plotting.figures import (
     CLICK_GRID_NAME,
     COMPACT_HOVER_POINTS,
+    FULL_WIDTH,
     RANGE,
     WEBGL_THRESHOLD,
-    label_positions,
+    boxes_overlap,
+    choose_labels,
+    label_boxes,
+    plot_area,
     trace_index,
 )
 from plotting.model import Axis
@@ -82,7 +86,8 @@ def test_portfolio_map_one_trace_per_group_with_coordinates(ds: pp.Dataset) -> N
     assert list(water.x) == [-1.0, -1.5] and list(water.y) == [2.0, -1.0]  # private, public
     assert water.marker.symbol != groups[0].marker.symbol
     assert water.marker.color != groups[0].marker.color
-    assert list(water.text) == ["Alpha Water Alliance", "Alpha Water Alliance"]  # labels
+    # Named once, at the point farther from balance (the other names it in its hover).
+    assert list(water.text) == ["Alpha Water Alliance", ""]
     # Hover: the full name first, then partners, perspective, kind, date; the axes by
     # name (meta) and position (template); customdata is each row's index label.
     assert water.hovertext[0].startswith("<b>Alpha Water Alliance</b><br>Partners: ")
@@ -216,10 +221,134 @@ def test_grid_point_from_selection(points: list, grid_curve: int, expected: tupl
     assert pp.grid_point_from_selection(points, grid_curve) == expected
 
 
-def test_label_positions_separate_neighbours() -> None:
-    where = label_positions([0, 0, 3], [0, 0.2, 3], ["Alpha", "Beta", "Gamma"])
-    assert where[0] != where[1]
-    assert where[2] == "top center"
+def _crowd(n: int, seed: int = 7) -> pd.DataFrame:
+    """n partnerships packed into a corner of the map, with long-ish names."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "partnership_id": [f"p{i}" for i in range(n)],
+            "name": [f"Partnership number {i} of the crowd" for i in range(n)],
+            "perspective": ["joint"] * n,
+            "kind": ["actual"] * n,
+            "date": pd.Timestamp("2024-01-01"),
+            "note": [f"note {i}" for i in range(n)],
+            "sector": ["Water supply", "Sanitation", "Energy"] * (n // 3) + ["Water"] * (n % 3),
+            X.axis_id: rng.uniform(1.0, 4.0, n).round(1),
+            Y.axis_id: rng.uniform(-4.0, -1.0, n).round(1),
+        }
+    )
+
+
+def _labelled(fig: go.Figure) -> tuple[list, list, list, list]:
+    """x, y, text and textposition of every labelled point of a figure's traces."""
+    xs, ys, texts, where = [], [], [], []
+    for t in fig.data:
+        if t.name in ("balance", CLICK_GRID_NAME) or t.text is None or "text" not in (t.mode or ""):
+            continue
+        positions = t.textposition
+        if isinstance(positions, str):
+            positions = [positions] * len(t.x)
+        for x, y, text, w in zip(t.x, t.y, t.text, positions, strict=True):
+            if text:
+                xs.append(x), ys.append(y), texts.append(text), where.append(w)
+    return xs, ys, texts, where
+
+
+def _label_boxes(fig: go.Figure, font_size: float, marker_px: float, **area: object) -> list:
+    xs, ys, texts, where = _labelled(fig)
+    height = fig.layout.height
+    return label_boxes(
+        xs, ys, texts, where, plot_area(height, **area), font_size=font_size, marker_px=marker_px
+    )
+
+
+def test_a_crowded_portfolio_labels_only_what_fits() -> None:
+    """60 points in one corner: some named, no two labels overlap, every point hovers."""
+    points = _crowd(60)
+    fig = pp.portfolio_map(points, X, Y, color_by="sector", height=640, width=FULL_WIDTH)
+    texts = _labelled(fig)[2]
+    assert 3 <= len(texts) < 60, len(texts)
+    boxes = _label_boxes(fig, 11, 13, width=FULL_WIDTH)
+    assert not boxes_overlap(boxes)
+    # Each label stays inside the plot area, and no partnership is named twice.
+    area = plot_area(640, width=FULL_WIDTH)
+    width, height = area.size
+    assert all(b[0] >= 0 and b[1] <= width and b[2] >= 0 and b[3] <= height for b in boxes)
+    assert len(set(texts)) == len(texts)
+    # Every point, labelled or not, still names its partnership in the hover.
+    hovers = [h for t in fig.data[1:] for h in t.hovertext]
+    assert len(hovers) == 60
+    assert all(f"<b>Partnership number {i} of the crowd</b>" in " ".join(hovers) for i in range(60))
+    assert all(t.hovertemplate.startswith("%{hovertext}") for t in fig.data[1:])
+
+
+def test_spread_points_are_all_labelled() -> None:
+    points = _crowd(6)
+    points["name"] = ["Alpha", "Beta Platform", "Gamma", "Delta Alliance", "Epsilon", "Zeta"]
+    points[X.axis_id] = [-4.0, -2.0, 0.5, 2.0, 4.0, -3.0]
+    points[Y.axis_id] = [4.0, -3.0, 2.5, -1.0, 3.5, 0.8]
+    fig = pp.portfolio_map(points, X, Y, color_by="sector")
+    assert sorted(_labelled(fig)[2]) == sorted(pp.figures.short_label(n) for n in points["name"])
+
+
+def test_labels_fit_a_larger_figure_better() -> None:
+    """The same crowd names more partnerships on a projector-sized figure."""
+    points = _crowd(60)
+    laptop = len(_labelled(pp.portfolio_map(points, X, Y, height=640))[2])
+    projector = len(_labelled(pp.portfolio_map(points, X, Y, height=1000, width=1800))[2])
+    assert projector > laptop
+
+
+def test_the_partnership_asked_for_is_labelled_first() -> None:
+    points = _crowd(60)
+    plain = _labelled(pp.portfolio_map(points, X, Y))[2]
+    left_out = [
+        (pid, pp.figures.short_label(name))
+        for pid, name in zip(points["partnership_id"], points["name"], strict=True)
+        if pp.figures.short_label(name) not in plain
+    ]
+    assert len(left_out) > 40
+    for pid, name in left_out[:3]:
+        assert name in _labelled(pp.portfolio_map(points, X, Y, label_first=[pid]))[2]
+
+
+def test_labels_keep_off_the_quadrant_names() -> None:
+    """A point right under a corner's quadrant name is labelled below or beside it."""
+    area = plot_area(640, width=FULL_WIDTH)
+    corners = pp.figures.quadrant_labels(X, Y)
+    (top_left,) = choose_labels([-4.6], [4.6], ["Alpha"], area, corners=corners, corner_font=12)
+    assert top_left is not None and not top_left.startswith("top")
+    (free,) = choose_labels([-4.6], [4.6], ["Alpha"], area)
+    assert free == "top center"
+
+
+def test_choose_labels_keeps_labels_off_each_other_and_the_edges() -> None:
+    area = plot_area(640)
+    # Two points on top of each other get both labels on different sides.
+    where = choose_labels([1, 1], [1, 1], ["Alpha", "Beta"], area)
+    assert None not in where and where[0] != where[1]
+    # A point on the right edge puts its label to the left or above, never outside.
+    (edge,) = choose_labels([5.5], [0.0], ["A long partnership name"], area)
+    assert edge is not None and "right" not in edge
+    # Points without text are never labelled; no label covers their marker.
+    where = choose_labels([2, 2], [2, 2.3], ["Gamma", None], area, font_size=11)
+    assert where[1] is None and where[0] != "top center"
+    # Priority decides who gets the only room.
+    names = ["first", "second"]
+    crowded = choose_labels([3, 3.01], [3, 3.01], names, area, priority=[1, 0])
+    assert crowded[1] is not None
+
+
+def test_the_label_chooser_never_places_overlapping_boxes() -> None:
+    rng = np.random.default_rng(3)
+    area = plot_area(620)
+    for _ in range(20):
+        n = int(rng.integers(5, 80))
+        xs, ys = rng.uniform(-5, 5, n), rng.uniform(-5, 5, n)
+        texts = [f"label {i}" * int(rng.integers(1, 3)) for i in range(n)]
+        where = choose_labels(xs, ys, texts, area)
+        boxes = label_boxes(xs, ys, texts, where, area, font_size=11)
+        assert not boxes_overlap(boxes)
 
 
 def test_hover_texts_are_kept_for_the_same_data_only(ds: pp.Dataset) -> None:

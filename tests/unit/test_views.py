@@ -108,6 +108,99 @@ def test_course_map_draws_the_target_with_a_dashed_line_from_the_latest(alpha, a
     assert not notes(fig, "no-target")
 
 
+def _course(xs: list[float], ys: list[float], spread: list[float] | None = None) -> pd.DataFrame:
+    n = len(xs)
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2020-01-01", periods=n, freq="90D"),
+            DP: xs,
+            RI: ys,
+            "spread": spread or [np.nan] * n,
+            "note": [""] * n,
+        }
+    )
+
+
+def _target(x: float, y: float) -> pd.Series:
+    return pd.Series(
+        {"date": pd.Timestamp("2024-01-01"), DP: x, RI: y, "perspective": "joint", "note": ""}
+    )
+
+
+def test_course_ranges_frame_the_course_and_target_square_and_within_the_scale() -> None:
+    course = _course([1.0, 1.5, 2.0], [-1.0, -0.5, 0.5])
+    (x0, x1), (y0, y1) = views.course_ranges(course, DP, RI, _target(3.0, 1.0))
+    margin = views.ZOOM_MARGIN
+    # Everything fits, with the margin to spare on the longer side...
+    assert x0 <= 1.0 - margin + 1e-9 and x1 >= 3.0 + margin - 1e-9
+    assert y0 <= -1.0 and y1 >= 1.0
+    # ...both sides equally long (the map stays square), and zoomed in from the full scale.
+    assert x1 - x0 == pytest.approx(y1 - y0) == pytest.approx(2.0 + 2 * margin)
+    assert x1 - x0 < RANGE[1] - RANGE[0]
+    # Centred on what moved.
+    assert (x0 + x1) / 2 == pytest.approx(2.0) and (y0 + y1) / 2 == pytest.approx(0.0)
+
+
+def test_course_ranges_never_go_beyond_the_full_scale() -> None:
+    course = _course([4.8, 5.0], [-5.0, -4.6])
+    (x0, x1), (y0, y1) = views.course_ranges(course, DP, RI)
+    assert RANGE[0] <= x0 < x1 <= RANGE[1] and RANGE[0] <= y0 < y1 <= RANGE[1]
+    assert x1 == RANGE[1] and y0 == RANGE[0]  # pushed back inside, not cut
+    assert x1 - x0 == pytest.approx(views.ZOOM_MIN_SPAN)
+    # A course across the whole map shows the whole map.
+    wide = views.course_ranges(_course([-5.0, 5.0], [0.0, 0.0]), DP, RI)
+    assert wide == (RANGE, RANGE)
+
+
+def test_course_ranges_count_the_stated_uncertainty() -> None:
+    course = _course([0.0, 0.5], [0.0, 0.5], spread=[2.0, np.nan])
+    (x0, x1), _ = views.course_ranges(course, DP, RI)
+    assert x1 >= 0.5 + views.ZOOM_MARGIN - 1e-9
+    assert x0 <= -2.0 - views.ZOOM_MARGIN + 1e-9
+
+
+def test_course_map_zooms_to_the_course_with_the_full_scale_as_an_option(alpha, axes) -> None:
+    course = cr.perspective_course(alpha, "public", [DP, RI])
+    target = cr.course_target(alpha, "public", [DP, RI])
+    zoomed = views.course_map(course, *axes, target=target, perspective="public")
+    expected = views.course_ranges(course, DP, RI, target)
+    assert tuple(zoomed.layout.xaxis.range) == expected[0]
+    assert tuple(zoomed.layout.yaxis.range) == expected[1]
+    full = views.course_map(course, *axes, target=target, perspective="public", zoom=False)
+    assert list(full.layout.xaxis.range) == list(RANGE) == list(full.layout.yaxis.range)
+    # The map keeps one unit as long across as up when zoomed.
+    assert zoomed.layout.yaxis.scaleanchor == "x" and zoomed.layout.yaxis.scaleratio == 1
+
+
+def test_course_date_labels_never_pile_up() -> None:
+    """A long course in a small space: the latest and the target are named, no overlaps."""
+    n = 14
+    course = _course(list(np.linspace(-1, 1, n)), list(np.linspace(-1, 0.6, n) ** 2))
+    target = _target(1.5, 1.0)
+    axes = (
+        pp.Axis(DP, "Delivering services", "Informing policy"),
+        pp.Axis(RI, "Regulating delivery", "Stimulating innovation"),
+    )
+    fig = views.course_map(course, *axes, target=target, perspective="joint")
+    path = trace(fig, "joint")
+    texts = list(path.text)
+    assert texts[-1].endswith("· now")  # the latest placement is always named
+    assert 0 < sum(bool(t) for t in texts) < n  # only what fits
+    assert trace(fig, "target (joint)").text == ("target",)
+    assert len(path.customdata) == n  # every placement keeps its hover (date, note)
+    area = pp.figures.plot_area(620, x_range=fig.layout.xaxis.range, y_range=fig.layout.yaxis.range)
+    boxes = pp.figures.label_boxes(
+        [*path.x, 1.5],
+        [*path.y, 1.0],
+        [*texts, "target"],
+        [*path.textposition, trace(fig, "target (joint)").textposition],
+        area,
+        font_size=11,
+        marker_px=18,
+    )
+    assert not pp.figures.boxes_overlap(boxes)
+
+
 def test_course_map_says_when_there_is_no_target(alpha, axes) -> None:
     course = cr.perspective_course(alpha, "private", [DP, RI])
     fig = views.course_map(course, *axes, perspective="private", order=["public", "private"])
@@ -351,6 +444,37 @@ def test_all_axes_charts_of_nothing_say_so(ds: pp.Dataset, profiles, build) -> N
 
 
 # ---- portfolio views ----------------------------------------------------------------------------
+
+
+def test_small_multiples_name_the_perspectives_that_fit(ds: pp.Dataset, axes) -> None:
+    centres = consensus_points(ds, DP, RI)
+    placed = portfolio_points(ds, DP, RI)
+    wide = views.small_multiples(centres, placed, *axes, order=ds.perspectives, width=1400)
+    texts = {t.name: list(t.text) for t in wide.data if t.mode == "markers+text"}
+    # Alpha's two views, far apart on a roomy map, are both named.
+    assert "public" in texts["public"] and "private" in texts["private"]
+    # Crowd one partnership with eight perspectives at nearly the same spot: some go
+    # unnamed (their hover still names them), and no two labels overlap.
+    crowd = pd.DataFrame(
+        {
+            "partnership_id": "alpha",
+            "name": "Alpha Water Alliance",
+            "perspective": [f"partner number {i}" for i in range(8)],
+            "date": pd.Timestamp("2024-01-01"),
+            DP: [1.0 + 0.2 * i for i in range(8)],
+            RI: [1.0 + 0.1 * i for i in range(8)],
+        }
+    )
+    fig = views.small_multiples(centres.iloc[[0]], crowd, *axes, width=800)
+    points = [t for t in fig.data if t.mode == "markers+text"]
+    named = [(t.x[0], t.y[0], t.text[0], t.textposition[0]) for t in points if t.text[0]]
+    assert 0 < len(named) < 8
+    assert all(t.customdata[0][1] for t in points)  # every one keeps its hover
+    rows = -(-1 // 4)
+    side = min((1 - 0) / 1 * (800 - 70), (1 - 0) / rows * (rows * 290 + 110 - 180))
+    area = pp.figures.PlotArea(RANGE, RANGE, side / (RANGE[1] - RANGE[0]))
+    boxes = pp.figures.label_boxes(*zip(*named, strict=True), area, font_size=9, marker_px=10)
+    assert not pp.figures.boxes_overlap(boxes)
 
 
 def test_small_multiples_draw_one_map_per_partnership_on_shared_scales(
