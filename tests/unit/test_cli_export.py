@@ -66,7 +66,7 @@ def test_png_of_the_portfolio_at_a_chosen_size(sample_copy: Path, tmp_path: Path
     assert f"{tmp_path / 'map.png'}: " in out.stdout
 
 
-def test_svg_names_every_partnership(sample_copy: Path, tmp_path: Path) -> None:
+def test_svg_names_the_partnerships_that_fit(sample_copy: Path, tmp_path: Path) -> None:
     ok(
         "svg",
         "--out",
@@ -82,9 +82,14 @@ def test_svg_names_every_partnership(sample_copy: Path, tmp_path: Path) -> None:
         "".join(t.itertext()) for t in root.iter() if t.tag.endswith(("text", "tspan"))
     )
     ds = pp.load_dataset(sample_copy)
-    for name in ds.partnerships["name"]:
-        for line in html.unescape(short_label(name)).split("<br>"):
-            assert line in drawn, (name, line)
+    # Names go beside the markers where they fit (the rest would pile up): a good share of
+    # them is drawn, each one whole (shortened and wrapped, every line there).
+    named = [
+        name
+        for name in ds.partnerships["name"]
+        if all(line in drawn for line in html.unescape(short_label(name)).split("<br>"))
+    ]
+    assert len(named) >= len(ds.partnerships) // 3, named
     assert "Systemic change" in drawn and "Locally owned" in drawn
 
 
