@@ -762,6 +762,8 @@ def _deck_outline(slides: Sequence[Slide]) -> str:
 _REPORT_CSS = """
 @page { size: A4 landscape; margin: 11mm 13mm; }
 * { box-sizing: border-box; }
+/* A long unbroken word (a pasted link, an id) wraps instead of widening the page. */
+body, h1, h2, p, li, .notes { overflow-wrap: anywhere; }
 body { font-family: 'Liberation Sans', 'DejaVu Sans', Arial, sans-serif; color: #1F2A37;
        margin: 0; }
 section { page-break-after: always; break-after: page; }

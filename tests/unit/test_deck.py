@@ -410,3 +410,25 @@ def test_the_report_lists_every_rationale_of_every_partnership(export_browser) -
         assert len(notes) >= 17
         missing = [n for n in notes if n not in text]
         assert not missing, f"{pid}: {len(notes) - len(missing)} of {len(notes)} rationales"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("export_browser")
+def test_a_long_unbroken_word_wraps_in_the_report(ds, spec) -> None:
+    from pypdf import PdfReader
+
+    def pages(dataset: pp.Dataset) -> list:
+        slides = deck.build_deck(dataset, spec)
+        return PdfReader(io.BytesIO(deck.deck_pdf(dataset, spec, slides))).pages
+
+    plain = pages(ds)
+    word = "https://example.org/" + "x" * 3000
+    ds.partnerships.loc[ds.partnerships["partnership_id"].eq("alpha"), "description"] = word
+    ds.placements.loc[ds.placements.index[0], "note"] = word
+    long = pages(ds)
+    # The word wraps inside the page: no page widens, and it adds at most a page of notes.
+    assert len(long) <= len(plain) + 1
+    assert {(p.mediabox.width, p.mediabox.height) for p in long} == {
+        (p.mediabox.width, p.mediabox.height) for p in plain
+    }
+    assert "x" * 40 in " ".join(p.extract_text() for p in long)
