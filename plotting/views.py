@@ -36,6 +36,7 @@ from plotting.figures import (
     short_label,
     style_for,
     tension_map,
+    tension_margin,
     text_positions,
 )
 from plotting.model import POSITION_MAX, POSITION_MIN, Axis
@@ -172,12 +173,13 @@ def _area(
     width: int | None = None,
     x_range: Sequence[float] = RANGE,
     y_range: Sequence[float] = RANGE,
+    font_size: int = 13,
 ) -> PlotArea:
     """The plot area of a tension map built by `tension_map` (for fitting labels)."""
     return plot_area(
         height,
         width=width,
-        margin=(80, 24, 70 if title else 30, 70),
+        margin=tension_margin(title, font_size),
         x_range=x_range,
         y_range=y_range,
     )
@@ -314,7 +316,7 @@ def course_map(
     x_range, y_range = course_ranges(course, xs, ys, target) if zoom else (RANGE, RANGE)
     fig.update_xaxes(range=list(x_range))
     fig.update_yaxes(range=list(y_range))
-    area = _area(height, title, width, x_range, y_range)
+    area = _area(height, title, width, x_range, y_range, font_size)
     target_where: str | None = "top center"
     colour, symbol = _style(perspective, _order([perspective], order))
     who = "the consensus" if perspective == CONSENSUS else plotly_text(perspective)
@@ -532,7 +534,7 @@ def perspectives_map(
         all_x,
         all_y,
         [*(short_label(p, 18) for p in positions["perspective"]), *(["consensus"] if many else [])],
-        _area(height, title, width),
+        _area(height, title, width, font_size=font_size),
         font_size=font_size - 2,
         marker_px=20,
         priority=[*far, *([0] if many else [])],
@@ -738,7 +740,11 @@ def time_animation(
                     None if k == CONSENSUS else short_label(v, 18, 28)
                     for k, v in zip(now["key"], now["_label"], strict=True)
                 ],
-                plot_area(height + 60, width=width, margin=(80, 24, 70 if title else 30, 170)),
+                plot_area(
+                    height + 60,
+                    width=width,
+                    margin=(*tension_margin(title, font_size)[:3], 170),
+                ),
                 font_size=font_size - 3,
                 marker_px=15,
                 corners=quadrant_labels(x_axis, y_axis),
