@@ -1117,8 +1117,13 @@ def partnership_map(
     shown = actual.loc[actual["perspective"].isin(order)]
     # Targets and the unsaved preview are markers the labels keep off (never labelled).
     others = [(float(a), float(b)) for a, b in zip(target[xs], target[ys], strict=True)]
+    fixed: list[tuple[float, float, str, str]] = [BALANCE_LABEL]
     if preview is not None and xs in preview and ys in preview:
         others.append((float(preview[xs]), float(preview[ys])))
+        # Its label (drawn below it, see the end) is on the map before any other.
+        fixed.append(
+            (float(preview[xs]), float(preview[ys]), plotly_text(preview_label), "bottom center")
+        )
     label_at = dict(
         zip(
             shown["perspective"],
@@ -1129,6 +1134,7 @@ def partnership_map(
                 plot_area(height, width=width, margin=tension_margin(title, font_size)),
                 font_size=font_size - 2,
                 marker_px=20,
+                fixed=fixed,
                 corners=quadrant_labels(x_axis, y_axis),
                 corner_font=font_size - 1,
             )[: len(shown)],

@@ -270,6 +270,36 @@ def test_partnership_map_latest_per_perspective_targets_and_preview(ds: pp.Datas
     assert len(grid.x) == 51 * 51 and grid.marker.opacity == 0
 
 
+def _first(value: str | tuple) -> str:
+    return value if isinstance(value, str) else value[0]
+
+
+@pytest.mark.parametrize("above", [0.8, 1.2, 1.4, 1.6, 1.8, 2.2])
+def test_perspective_labels_keep_off_the_unsaved_placements_label(
+    ds: pp.Dataset, above: float
+) -> None:
+    """The 'New: …' label under the unsaved marker is on the map first: a perspective's
+    label just below it moves elsewhere instead of running into it."""
+    rows = pp.partnership_placements(ds, "alpha")
+    at = {X.axis_id: -1.5, Y.axis_id: -1.0 + above}  # above 'public' at (-1.5, -1.0)
+    fig = pp.partnership_map(rows, X, Y, name="Alpha", preview=at, preview_label="New: public")
+    by_name = {t.name: t for t in fig.data}
+    new = by_name["New: public"]
+    public = by_name["public"]
+    assert public.mode == "markers+text" and public.text == ("public",)
+    area = plot_area(fig.layout.height, margin=pp.figures.tension_margin(None))
+    boxes = label_boxes(
+        [new.x[0], public.x[0]],
+        [new.y[0], public.y[0]],
+        [new.text[0], public.text[0]],
+        [new.textposition, _first(public.textposition)],
+        area,
+        font_size=11,
+        marker_px=20,
+    )
+    assert not boxes_overlap(boxes), (public.textposition, boxes)
+
+
 def test_partnership_map_empty_message(ds: pp.Dataset) -> None:
     fig = pp.partnership_map(pp.partnership_placements(ds, "gamma"), X, Y, name="Gamma")
     assert annotation_texts(fig, "empty") == ["No placement on these two axes yet for Gamma"]
