@@ -26,7 +26,9 @@ from plotly.subplots import make_subplots
 from plotting.course import CLOSE, CONSENSUS, DATE_FORMAT, STRONG, order_perspectives
 from plotting.figures import (
     ASSUMED_WIDTH,
+    CHAR_WIDTH,
     FONT,
+    POLE_GAP,
     QUADRANT_FILLS,
     RANGE,
     PlotArea,
@@ -1219,6 +1221,8 @@ def small_multiples(
         (1 - (rows - 1) * spacing) / rows * (rows * row_height + 110 - 180),
     )
     small_area = PlotArea(RANGE, RANGE, side / (RANGE[1] - RANGE[0]))
+    # Pole names wrap so that the two of an axis never meet under (or beside) a small map.
+    pole_chars = max(int((side - POLE_GAP) / 2 // (CHAR_WIDTH * pole["size"])), 6)
     for i, centre in enumerate(centres.itertuples(index=False)):
         r, c = i // columns + 1, i % columns + 1
         ref = "" if i == 0 else str(i + 1)
@@ -1335,7 +1339,7 @@ def small_multiples(
                         "y": 0,
                         "xref": f"x{ref} domain",
                         "yref": f"y{ref} domain",
-                        "text": plotly_text(text, 22),
+                        "text": plotly_text(text, pole_chars),
                         "showarrow": False,
                         "xanchor": anchor,
                         "yanchor": "top",
@@ -1356,12 +1360,13 @@ def small_multiples(
                         "y": y,
                         "xref": f"x{ref} domain",
                         "yref": f"y{ref} domain",
-                        "text": plotly_text(text, 22),
+                        "text": plotly_text(text, pole_chars),
                         "showarrow": False,
                         "xanchor": "right",
                         "yanchor": anchor,
                         "textangle": -90,
                         "xshift": -4,
+                        "align": "left" if anchor == "bottom" else "right",
                         "font": pole,
                         "name": "pole",
                     }

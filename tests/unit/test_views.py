@@ -588,3 +588,26 @@ def test_no_builder_pastes_user_text_into_a_hover_template(tmp_path: Path) -> No
         texts = strings(fig.to_plotly_json())
         assert any("&lt;script&gt;" in t for t in texts)  # the user text is there, escaped
         assert not any("<script>" in t for t in texts)
+
+
+@pytest.mark.parametrize("columns", [1, 2, 4])
+def test_small_multiples_pole_names_never_meet(ds: pp.Dataset, axes, columns: int) -> None:
+    """Under each small map the two pole names of an axis leave a gap (estimated at the
+    map's side for the assumed width), however narrow the maps."""
+    centres = consensus_points(ds, DP, RI)
+    placed = portfolio_points(ds, DP, RI)
+    long_x = pp.Axis(DP, "Strengthening community water governance", "Informing policy")
+    fig = views.small_multiples(centres, placed, long_x, axes[1], columns=columns)
+    columns = min(columns, len(centres))  # no more columns than maps
+    rows = -(-len(centres) // columns)
+    spacing = min(0.3 / rows, 0.09)
+    side = min(
+        (1 - (columns - 1) * 0.035) / columns * (pp.figures.ASSUMED_WIDTH - 70),
+        (1 - (rows - 1) * spacing) / rows * (rows * 290 + 110 - 180),
+    )
+    poles = notes(fig, "pole")
+    assert poles
+    for low, high in zip(poles[0::2], poles[1::2], strict=True):
+        size = low.font.size
+        lengths = [pp.figures.label_size(a.text, size)[0] for a in (low, high)]
+        assert sum(lengths) + pp.figures.POLE_GAP <= side + 1, (low.text, high.text, side)
