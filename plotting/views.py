@@ -28,6 +28,7 @@ from plotting.figures import (
     ASSUMED_WIDTH,
     CHAR_WIDTH,
     FONT,
+    LINE_HEIGHT,
     POLE_GAP,
     QUADRANT_FILLS,
     RANGE,
@@ -1445,7 +1446,9 @@ def median_comparison_chart(
         cols=n,
         shared_yaxes=True,
         horizontal_spacing=0.025,
-        subplot_titles=[f"<b>{plotly_text(a.label, 18)}</b>" for a in axes],
+        # Wrapped to a panel's width (about 100 px with five axes on a laptop), so that
+        # neighbouring titles never run into each other.
+        subplot_titles=[f"<b>{plotly_text(a.label, 13)}</b>" for a in axes],
     )
     for annotation in fig.layout.annotations:  # the panel titles
         annotation.update(font={"size": font_size + 1, "color": "#1F2A37"})
@@ -1454,6 +1457,7 @@ def median_comparison_chart(
         ("lower", "further toward the left-hand pole", "triangle-left", "#D55E00"),
         ("at", "at the median", "circle", "#6B7280"),
     )
+    pole_depth = 0.0
     for c, axis in enumerate(axes, start=1):
         rows = comparison.loc[comparison["axis_id"].eq(axis.axis_id)]
         ref = "" if c == 1 else str(c)
@@ -1527,24 +1531,30 @@ def median_comparison_chart(
                 col=c,
             )
         pole = {"size": font_size - 2, "color": "#374151"}
+        # A panel is narrow (about 100 px with five axes): the high pole goes under the
+        # low one, so that the two never run into each other however long they are.
+        shift = -22.0
         for text, x, anchor in (
             (f"◀ {axis.low_pole}", 0, "left"),
             (f"{axis.high_pole} ▶", 1, "right"),
         ):
+            wrapped = plotly_text(text, 12)
             fig.add_annotation(
                 x=x,
                 y=0,
                 xref=f"x{ref} domain",
                 yref=f"y{ref} domain",
-                text=plotly_text(text, 12),
+                text=wrapped,
                 showarrow=False,
                 xanchor=anchor,
                 align=anchor,
                 yanchor="top",
-                yshift=-22,
+                yshift=round(shift),
                 font=pole,
                 name="pole",
             )
+            shift -= (wrapped.count("<br>") + 1) * LINE_HEIGHT * pole["size"]
+        pole_depth = max(pole_depth, -shift)
         fig.layout[f"xaxis{ref}"].update(
             range=[POSITION_MIN - 0.5, POSITION_MAX + 0.5],
             tickvals=[-5, 0, 5],
@@ -1569,7 +1579,7 @@ def median_comparison_chart(
         plot_bgcolor="white",
         paper_bgcolor="white",
         font={"family": FONT, "size": font_size, "color": "#1F2A37"},
-        margin={"l": 10, "r": 20, "t": 150 if title else 120, "b": 70},
+        margin={"l": 10, "r": 20, "t": 150 if title else 120, "b": max(70, round(pole_depth) + 6)},
         hovermode="closest",
         dragmode=False,
         legend={
