@@ -312,7 +312,13 @@ def _export(args: argparse.Namespace) -> int:
             written = []
             for slide in chosen:
                 fig = deck.slide_figure(
-                    dataset, spec, slide, theme=args.theme, height=size.height, font_size=16
+                    dataset,
+                    spec,
+                    slide,
+                    theme=args.theme,
+                    height=size.height,
+                    width=size.width,  # labels fitted to the image drawn
+                    font_size=16,
                 )
                 data = export.export(
                     fig,
