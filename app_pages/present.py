@@ -26,8 +26,8 @@ PREVIEW = "present_preview"
 #: Setup widgets keep their values while the deck is being presented (they are not drawn).
 KEEP = {"persist_state": "session"}
 #: Large type for a room: the charts' base font size while presenting (13 elsewhere).
-PRESENT_FONT = 19
-#: Height the labels are laid out for; the chart then stretches to the screen.
+PRESENT_FONT = deck.PRESENT_FONT
+#: Height of the chart's stage before the page's CSS sizes it to the screen.
 CHART_HEIGHT = 820
 
 
@@ -154,6 +154,7 @@ def figure_for(
     revealed: bool,
     font_size: int = 13,
     height: int = 620,
+    width: int | None = None,
     marker_scale: float = 1.0,
 ):
     return deck.slide_figure(
@@ -164,6 +165,7 @@ def figure_for(
         theme=theme,
         font_size=font_size,
         height=height,
+        width=width,
         marker_scale=marker_scale,
     )
 
@@ -289,8 +291,14 @@ def presenting() -> None:
         st.title(markdown_text(slide.title), anchor=False)
         hidden = " · perspectives hidden until revealed" if not revealed else ""
         st.caption(markdown_text(slide.subtitle) + hidden)
+    width, height = deck.PRESENT_CHART  # the smallest presenting screen's chart
     fig = figure_for(
-        slide, revealed=revealed, font_size=PRESENT_FONT, height=CHART_HEIGHT, marker_scale=1.5
+        slide,
+        revealed=revealed,
+        font_size=PRESENT_FONT,
+        height=height,
+        width=width,
+        marker_scale=deck.PRESENT_MARKERS,
     )
     screen = go.Figure(fig).update_layout(height=None, autosize=True)
     if slide.kind != "ranking":

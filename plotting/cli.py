@@ -317,7 +317,7 @@ def _export(args: argparse.Namespace) -> int:
                     slide,
                     theme=args.theme,
                     height=size.height,
-                    width=size.width,
+                    width=size.width,  # labels fitted to the image drawn
                     font_size=16,
                 )
                 data = export.export(

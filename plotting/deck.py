@@ -40,6 +40,14 @@ SLIDE_KINDS = ("portfolio", "course", "perspectives", "ranking")
 THEMES = {"light": "Light", "contrast": "High contrast"}
 #: How many partnerships the disagreement ranking lists.
 RANKING_TOP = 10
+#: Presenting (the Present page): large type for a room, and markers to match.
+PRESENT_FONT = 19
+PRESENT_MARKERS = 1.5
+#: The chart's size (CSS px) on the smallest screen a deck is presented on, 1280 × 720 (a
+#: 720p projector; measured in Chromium with the sidebar closed). Presented slides fit
+#: their labels to it, so names never pile up there, and larger screens (1920 × 1080
+#: draws 1800 × 868) only leave more room.
+PRESENT_CHART = (1160, 578)
 
 
 @dataclass(frozen=True)
@@ -323,12 +331,17 @@ def slide_figure(
     """The chart of one slide, in a theme; a blind slide shows no positions until revealed.
 
     `font_size` sets the type (about 19 reads from the back of a room on a projector) and
-    `marker_scale` enlarges the markers to match. `width`, when known (an exported image),
-    lets the maps name as many points as fit (`figures.choose_labels`); on the portfolio
-    slide the deck's partnerships are named first.
+    `marker_scale` enlarges the markers to match. `width`, when known (an exported image,
+    or the smallest screen a deck is presented on), lets the maps name as many points as
+    fit in `width` × `height` (`figures.choose_labels`); on the portfolio slide the deck's
+    partnerships are named first.
     """
     x_axis, y_axis = dataset.axis(spec.x), dataset.axis(spec.y)
-    size = {"height": height, "font_size": font_size}
+    # The maps get a taller top margin below (room for the legend in large type): they
+    # are built that much shorter, so that they fit their labels to the plot area drawn.
+    top = figures.tension_margin(None, font_size)[2]
+    legend_room = 0 if slide.kind == "ranking" else max(round(font_size * 3.4) - top, 0)
+    size = {"height": height - legend_room, "font_size": font_size}
     pid = slide.partnership_id or ""
     if slide.kind == "portfolio":
         points = _portfolio_points(dataset, spec)
@@ -340,6 +353,7 @@ def slide_figure(
             color_by=color_by,
             width=width,
             label_first=spec.partnership_ids,
+            marker_scale=marker_scale,
             **size,
         )
         fig.update_layout(dragmode=False)
@@ -354,7 +368,7 @@ def slide_figure(
     if slide.kind != "ranking":
         # Room above the map for a legend in large type, so it never covers the plot.
         top = fig.layout.margin.t or 0
-        fig.update_layout(margin_t=max(top, round(font_size * 3.4)))
+        fig.update_layout(margin_t=top + legend_room, height=height)
     return apply_theme(fig, theme, marker_scale=marker_scale)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,6 +85,198 @@ def quadrant_labels(x_axis: Axis, y_axis: Axis) -> list[tuple[float, float, str,
     return [(x, y, plotly_text(t, width=28), xa, ya) for x, y, t, xa, ya in corners]
 
 
+#: The smallest tension map the app draws, as the side of its plot area in CSS pixels at the
+#: base font size: the Plot page on a 360 px wide phone (a 390 px phone measured 240 px).
+#: Pole names wrap so that the two poles of an axis never meet on a map this small; at a
+#: larger font size the smallest map is taken to grow in proportion (Present's smallest
+#: screen, 1280 × 720 at font size 19, draws a map of about 400 px, more than 220 × 19 / 13).
+MIN_MAP_SIDE = 220
+#: The font size MIN_MAP_SIDE is measured at (the app's charts elsewhere use 13).
+BASE_FONT = 13
+#: Average advance of a bold character as a share of the font size (pole names are bold).
+BOLD_CHAR_WIDTH = 0.62
+#: Pixels kept free between the two poles of an axis on the smallest map.
+POLE_GAP = 8
+#: Pixels between the tick labels and the pole names beside them.
+POLE_PAD = 6
+
+
+@dataclass(frozen=True)
+class Poles:
+    """The four pole names of a tension map as drawn: wrapped, escaped, in one font size.
+
+    `x` and `y` are (low, high) texts with lines split at <br>; `full` holds the names
+    whole (escaped; x low, x high, y low, y high) and `cut` says which had to be cut short
+    (their hover gives them whole).
+    """
+
+    font_size: int
+    x: tuple[str, str]
+    y: tuple[str, str]
+    full: tuple[str, ...]
+    cut: tuple[bool, ...]
+
+    @property
+    def lines(self) -> int:
+        """The most lines any pole name takes."""
+        return max(t.count("<br>") + 1 for t in (*self.x, *self.y))
+
+
+def _pole_sizes(font_size: int) -> list[tuple[int, int]]:
+    """(font size, most lines) to try for pole names, best first."""
+    return [(font_size + 1, 2), (font_size, 2), (font_size - 1, 2), (font_size - 2, 3)]
+
+
+def pole_layout(x_axis: Axis, y_axis: Axis, font_size: int = BASE_FONT) -> Poles:
+    """The pole names wrapped so that, on the smallest map, the two of an axis never meet.
+
+    Each pole gets half of its axis on a map of MIN_MAP_SIDE (scaled with the font size)
+    less POLE_GAP. The names are bold in the base font size plus one, wrapped onto two
+    lines where needed; longer names take a smaller font (down to the tick labels' size)
+    and three lines, and a name that still does not fit is cut short with "…" (its hover
+    then gives it whole). The same words break at every size, since the room grows with
+    the font.
+    """
+    side = MIN_MAP_SIDE * font_size / BASE_FONT
+    room = (side - POLE_GAP) / 2
+    raw = (
+        f"◀ {x_axis.low_pole}",
+        f"{x_axis.high_pole} ▶",
+        f"◀ {y_axis.low_pole}",
+        f"{y_axis.high_pole} ▶",
+    )
+    raw = tuple(" ".join(t.split()) for t in raw)  # tabs and line breaks are spaces here
+    # The arrows stay with the word beside them (textwrap never breaks at U+00A0).
+    glued = (
+        raw[0].replace("◀ ", "◀\xa0", 1),
+        _glue_end(raw[1]),
+        raw[2].replace("◀ ", "◀\xa0", 1),
+        _glue_end(raw[3]),
+    )
+    for size, most in _pole_sizes(font_size):
+        chars = max(int(room // (BOLD_CHAR_WIDTH * size)), 4)
+        wrapped = [textwrap.wrap(t, chars) or [""] for t in glued]
+        if all(len(w) <= most for w in wrapped):
+            break
+    cut = tuple(len(w) > most for w in wrapped)
+    wrapped = [
+        [*w[: most - 1], _cut_short(" ".join(w[most - 1 :]), chars, high=i % 2 == 1)] if c else w
+        for i, (w, c) in enumerate(zip(wrapped, cut, strict=True))
+    ]
+    texts = [
+        "<br>".join(plotly_text(line.replace("\xa0", " ")) for line in lines) for lines in wrapped
+    ]
+    return Poles(
+        size,
+        (texts[0], texts[1]),
+        (texts[2], texts[3]),
+        tuple(plotly_text(t) for t in raw),
+        cut,
+    )
+
+
+def _glue_end(text: str) -> str:
+    """`text` with its closing " ▶" joined to the last word by a no-break space."""
+    return text[:-2] + "\xa0▶" if text.endswith(" ▶") else text
+
+
+def _cut_short(rest: str, chars: int, *, high: bool) -> str:
+    """The last line of a pole name that does not fit: cut to `chars`, with "…".
+
+    A high pole keeps its arrow.
+    """
+    if high:
+        return rest.removesuffix("\xa0▶")[: chars - 3].rstrip() + "…\xa0▶"
+    return rest[: chars - 1].rstrip() + "…"
+
+
+def _tick_room(font_size: int) -> tuple[float, float]:
+    """Estimated (width, height) in pixels the tick labels (-5 … 5) take beside the map."""
+    tick = font_size - 2
+    return 2 * CHAR_WIDTH * tick + 4, LINE_HEIGHT * tick + 2
+
+
+def pole_annotations(x_axis: Axis, y_axis: Axis, font_size: int = BASE_FONT) -> list[dict]:
+    """The pole names at both ends of both axes, outside the tick labels (`pole_layout`).
+
+    Placed in pixels from the plot area's edge (past the tick labels, whose size follows
+    the font), so that they never run into the ticks on a small map or in large type.
+    """
+    poles = pole_layout(x_axis, y_axis, font_size)
+    font = {"size": poles.font_size, "color": "#1F2A37", "weight": "bold"}
+    tick_w, tick_h = _tick_room(font_size)
+    out = []
+    hovers = [{"hovertext": f} if c else {} for f, c in zip(poles.full, poles.cut, strict=True)]
+    for text, hover, x, anchor in zip(
+        poles.x, hovers[:2], (0.0, 1.0), ("left", "right"), strict=True
+    ):
+        out.append(
+            dict(
+                x=x,
+                y=0,
+                xref="x domain",
+                yref="y domain",
+                text=text,
+                showarrow=False,
+                xanchor=anchor,
+                yanchor="top",
+                yshift=-round(tick_h + POLE_PAD),
+                align=anchor,
+                font=font,
+                name="pole",
+                **hover,
+            )
+        )
+    for text, hover, y, anchor, align in zip(
+        poles.y,
+        hovers[2:],
+        (0.0, 1.0),
+        ("bottom", "top"),
+        ("left", "right"),
+        strict=True,
+    ):
+        out.append(
+            dict(
+                x=0,
+                y=y,
+                xref="x domain",
+                yref="y domain",
+                text=text,
+                showarrow=False,
+                xanchor="right",
+                yanchor=anchor,
+                xshift=-round(tick_w + POLE_PAD),
+                textangle=-90,
+                align=align,
+                font=font,
+                name="pole",
+                **hover,
+            )
+        )
+    return out
+
+
+def pole_extents(poles: Poles, side: float) -> dict[str, list[tuple[float, float]]]:
+    """Estimated spans (start, end) in pixels of each axis' two pole names.
+
+    On a map whose plot area is `side` pixels square: the low pole from 0, the high pole
+    back from `side`.
+    """
+    out: dict[str, list[tuple[float, float]]] = {}
+    for axis, (low, high) in (("x", poles.x), ("y", poles.y)):
+        lo_len = label_size(low, poles.font_size)[0] * BOLD_CHAR_WIDTH / CHAR_WIDTH
+        hi_len = label_size(high, poles.font_size)[0] * BOLD_CHAR_WIDTH / CHAR_WIDTH
+        out[axis] = [(0.0, lo_len), (side - hi_len, side)]
+    return out
+
+
+def pole_margin(font_size: int = BASE_FONT) -> tuple[int, int]:
+    """The (left, bottom) margins the tick labels and pole names need at most, in pixels."""
+    depth = max(LINE_HEIGHT * size * most for size, most in _pole_sizes(font_size))
+    tick_w, tick_h = _tick_room(font_size)
+    return round(tick_w + POLE_PAD + depth + 4), round(tick_h + POLE_PAD + depth + 4)
+
+
 def tension_map(
     x_axis: Axis,
     y_axis: Axis,
@@ -131,45 +324,7 @@ def tension_map(
                 name="quadrant",
             )
         )
-    pole_font = {"size": font_size + 1, "color": "#1F2A37"}
-    for text, x, y, xanchor, angle in (
-        (f"◀ {x_axis.low_pole}", 0.0, -0.055, "left", 0),
-        (f"{x_axis.high_pole} ▶", 1.0, -0.055, "right", 0),
-    ):
-        annotations.append(
-            dict(
-                x=x,
-                y=y,
-                xref="x domain",
-                yref="y domain",
-                text=f"<b>{plotly_text(text)}</b>",
-                showarrow=False,
-                xanchor=xanchor,
-                yanchor="top",
-                textangle=angle,
-                font=pole_font,
-                name="pole",
-            )
-        )
-    for text, y, yanchor in (
-        (f"◀ {y_axis.low_pole}", 0.0, "bottom"),
-        (f"{y_axis.high_pole} ▶", 1.0, "top"),
-    ):
-        annotations.append(
-            dict(
-                x=-0.055,
-                y=y,
-                xref="x domain",
-                yref="y domain",
-                text=f"<b>{plotly_text(text)}</b>",
-                showarrow=False,
-                xanchor="right",
-                yanchor=yanchor,
-                textangle=-90,
-                font=pole_font,
-                name="pole",
-            )
-        )
+    annotations += pole_annotations(x_axis, y_axis, font_size)
     axis_common = {
         "range": list(RANGE),
         "tickvals": list(range(int(POSITION_MIN), int(POSITION_MAX) + 1)),
@@ -223,7 +378,7 @@ def tension_map(
             "constraintoward": "top",
         },
         height=height,
-        margin=dict(zip(("l", "r", "t", "b"), _margin(title), strict=True)),
+        margin=dict(zip(("l", "r", "t", "b"), tension_margin(title, font_size), strict=True)),
         plot_bgcolor="white",
         paper_bgcolor="white",
         font={"family": FONT, "size": font_size, "color": "#1F2A37"},
@@ -701,6 +856,7 @@ def portfolio_map(
     font_size: int = 13,
     width: int | None = None,
     label_first: Sequence[str] = (),
+    marker_scale: float = 1.0,
 ) -> go.Figure:
     """Many partnerships on one tension map, one trace per group of `color_by`.
 
@@ -715,6 +871,8 @@ def portfolio_map(
             is named in its hover text.
         width: the figure's width, if known, for fitting the labels (see `plot_area`).
         label_first: partnership ids to label before any other (e.g. the one discussed).
+        marker_scale: how much larger the markers will be drawn (`deck.apply_theme` for a
+            room), so that the labels keep clear of them; the figure itself is unchanged.
     """
     if points.empty:
         fig = tension_map(x_axis, y_axis, title=title, height=height, font_size=font_size)
@@ -741,9 +899,9 @@ def portfolio_map(
             points,
             x_axis.axis_id,
             y_axis.axis_id,
-            plot_area(height, width=width, margin=_margin(title)),
+            plot_area(height, width=width, margin=tension_margin(title, font_size)),
             font_size=font_size - 2,
-            marker_px=marker_px,
+            marker_px=marker_px * marker_scale,
             first=label_first,
             corners=quadrant_labels(x_axis, y_axis),
         )
@@ -810,9 +968,14 @@ def portfolio_map(
     return fig
 
 
-def _margin(title: str | None) -> tuple[int, int, int, int]:
-    """A tension map's margins (left, right, top, bottom) in pixels."""
-    return (80, 24, 70 if title else 30, 70)
+def tension_margin(title: str | None, font_size: int = BASE_FONT) -> tuple[int, int, int, int]:
+    """A tension map's margins (left, right, top, bottom) in pixels.
+
+    Left and bottom hold the tick labels and the pole names (`pole_margin`; at least 80
+    and 70).
+    """
+    left, bottom = pole_margin(font_size)
+    return (max(80, left), 24, 70 if title else 30, max(70, bottom))
 
 
 def portfolio_labels(
@@ -954,8 +1117,13 @@ def partnership_map(
     shown = actual.loc[actual["perspective"].isin(order)]
     # Targets and the unsaved preview are markers the labels keep off (never labelled).
     others = [(float(a), float(b)) for a, b in zip(target[xs], target[ys], strict=True)]
+    fixed: list[tuple[float, float, str, str]] = [BALANCE_LABEL]
     if preview is not None and xs in preview and ys in preview:
         others.append((float(preview[xs]), float(preview[ys])))
+        # Its label (drawn below it, see the end) is on the map before any other.
+        fixed.append(
+            (float(preview[xs]), float(preview[ys]), plotly_text(preview_label), "bottom center")
+        )
     label_at = dict(
         zip(
             shown["perspective"],
@@ -963,9 +1131,10 @@ def partnership_map(
                 [*shown[xs], *(o[0] for o in others)],
                 [*shown[ys], *(o[1] for o in others)],
                 [*(short_label(p, 18) for p in shown["perspective"]), *([None] * len(others))],
-                plot_area(height, width=width, margin=_margin(title)),
+                plot_area(height, width=width, margin=tension_margin(title, font_size)),
                 font_size=font_size - 2,
                 marker_px=20,
+                fixed=fixed,
                 corners=quadrant_labels(x_axis, y_axis),
                 corner_font=font_size - 1,
             )[: len(shown)],

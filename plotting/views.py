@@ -26,7 +26,10 @@ from plotly.subplots import make_subplots
 from plotting.course import CLOSE, CONSENSUS, DATE_FORMAT, STRONG, order_perspectives
 from plotting.figures import (
     ASSUMED_WIDTH,
+    CHAR_WIDTH,
     FONT,
+    LINE_HEIGHT,
+    POLE_GAP,
     QUADRANT_FILLS,
     RANGE,
     PlotArea,
@@ -36,6 +39,7 @@ from plotting.figures import (
     short_label,
     style_for,
     tension_map,
+    tension_margin,
     text_positions,
 )
 from plotting.model import POSITION_MAX, POSITION_MIN, Axis
@@ -172,12 +176,13 @@ def _area(
     width: int | None = None,
     x_range: Sequence[float] = RANGE,
     y_range: Sequence[float] = RANGE,
+    font_size: int = 13,
 ) -> PlotArea:
     """The plot area of a tension map built by `tension_map` (for fitting labels)."""
     return plot_area(
         height,
         width=width,
-        margin=(80, 24, 70 if title else 30, 70),
+        margin=tension_margin(title, font_size),
         x_range=x_range,
         y_range=y_range,
     )
@@ -314,7 +319,7 @@ def course_map(
     x_range, y_range = course_ranges(course, xs, ys, target) if zoom else (RANGE, RANGE)
     fig.update_xaxes(range=list(x_range))
     fig.update_yaxes(range=list(y_range))
-    area = _area(height, title, width, x_range, y_range)
+    area = _area(height, title, width, x_range, y_range, font_size)
     target_where: str | None = "top center"
     colour, symbol = _style(perspective, _order([perspective], order))
     who = "the consensus" if perspective == CONSENSUS else plotly_text(perspective)
@@ -532,7 +537,7 @@ def perspectives_map(
         all_x,
         all_y,
         [*(short_label(p, 18) for p in positions["perspective"]), *(["consensus"] if many else [])],
-        _area(height, title, width),
+        _area(height, title, width, font_size=font_size),
         font_size=font_size - 2,
         marker_px=20,
         priority=[*far, *([0] if many else [])],
@@ -738,7 +743,11 @@ def time_animation(
                     None if k == CONSENSUS else short_label(v, 18, 28)
                     for k, v in zip(now["key"], now["_label"], strict=True)
                 ],
-                plot_area(height + 60, width=width, margin=(80, 24, 70 if title else 30, 170)),
+                plot_area(
+                    height + 60,
+                    width=width,
+                    margin=(*tension_margin(title, font_size)[:3], 170),
+                ),
                 font_size=font_size - 3,
                 marker_px=15,
                 corners=quadrant_labels(x_axis, y_axis),
@@ -1213,6 +1222,8 @@ def small_multiples(
         (1 - (rows - 1) * spacing) / rows * (rows * row_height + 110 - 180),
     )
     small_area = PlotArea(RANGE, RANGE, side / (RANGE[1] - RANGE[0]))
+    # Pole names wrap so that the two of an axis never meet under (or beside) a small map.
+    pole_chars = max(int((side - POLE_GAP) / 2 // (CHAR_WIDTH * pole["size"])), 6)
     for i, centre in enumerate(centres.itertuples(index=False)):
         r, c = i // columns + 1, i % columns + 1
         ref = "" if i == 0 else str(i + 1)
@@ -1329,7 +1340,7 @@ def small_multiples(
                         "y": 0,
                         "xref": f"x{ref} domain",
                         "yref": f"y{ref} domain",
-                        "text": plotly_text(text, 22),
+                        "text": plotly_text(text, pole_chars),
                         "showarrow": False,
                         "xanchor": anchor,
                         "yanchor": "top",
@@ -1350,12 +1361,13 @@ def small_multiples(
                         "y": y,
                         "xref": f"x{ref} domain",
                         "yref": f"y{ref} domain",
-                        "text": plotly_text(text, 22),
+                        "text": plotly_text(text, pole_chars),
                         "showarrow": False,
                         "xanchor": "right",
                         "yanchor": anchor,
                         "textangle": -90,
                         "xshift": -4,
+                        "align": "left" if anchor == "bottom" else "right",
                         "font": pole,
                         "name": "pole",
                     }
@@ -1434,7 +1446,9 @@ def median_comparison_chart(
         cols=n,
         shared_yaxes=True,
         horizontal_spacing=0.025,
-        subplot_titles=[f"<b>{plotly_text(a.label, 18)}</b>" for a in axes],
+        # Wrapped to a panel's width (about 100 px with five axes on a laptop), so that
+        # neighbouring titles never run into each other.
+        subplot_titles=[f"<b>{plotly_text(a.label, 13)}</b>" for a in axes],
     )
     for annotation in fig.layout.annotations:  # the panel titles
         annotation.update(font={"size": font_size + 1, "color": "#1F2A37"})
@@ -1443,6 +1457,7 @@ def median_comparison_chart(
         ("lower", "further toward the left-hand pole", "triangle-left", "#D55E00"),
         ("at", "at the median", "circle", "#6B7280"),
     )
+    pole_depth = 0.0
     for c, axis in enumerate(axes, start=1):
         rows = comparison.loc[comparison["axis_id"].eq(axis.axis_id)]
         ref = "" if c == 1 else str(c)
@@ -1516,24 +1531,30 @@ def median_comparison_chart(
                 col=c,
             )
         pole = {"size": font_size - 2, "color": "#374151"}
+        # A panel is narrow (about 100 px with five axes): the high pole goes under the
+        # low one, so that the two never run into each other however long they are.
+        shift = -22.0
         for text, x, anchor in (
             (f"◀ {axis.low_pole}", 0, "left"),
             (f"{axis.high_pole} ▶", 1, "right"),
         ):
+            wrapped = plotly_text(text, 12)
             fig.add_annotation(
                 x=x,
                 y=0,
                 xref=f"x{ref} domain",
                 yref=f"y{ref} domain",
-                text=plotly_text(text, 12),
+                text=wrapped,
                 showarrow=False,
                 xanchor=anchor,
                 align=anchor,
                 yanchor="top",
-                yshift=-22,
+                yshift=round(shift),
                 font=pole,
                 name="pole",
             )
+            shift -= (wrapped.count("<br>") + 1) * LINE_HEIGHT * pole["size"]
+        pole_depth = max(pole_depth, -shift)
         fig.layout[f"xaxis{ref}"].update(
             range=[POSITION_MIN - 0.5, POSITION_MAX + 0.5],
             tickvals=[-5, 0, 5],
@@ -1558,7 +1579,7 @@ def median_comparison_chart(
         plot_bgcolor="white",
         paper_bgcolor="white",
         font={"family": FONT, "size": font_size, "color": "#1F2A37"},
-        margin={"l": 10, "r": 20, "t": 150 if title else 120, "b": 70},
+        margin={"l": 10, "r": 20, "t": 150 if title else 120, "b": max(70, round(pole_depth) + 6)},
         hovermode="closest",
         dragmode=False,
         legend={

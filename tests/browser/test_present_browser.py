@@ -63,10 +63,13 @@ def counter(page: Page) -> str:
 
 
 def annotations(page: Page) -> list[str]:
-    """The texts written on the drawn chart (poles, quadrants, notes)."""
+    """The texts written on the drawn chart (poles, quadrants, notes), lines joined by spaces."""
     return page.evaluate(
         """() => Array.from(document.querySelectorAll(
-                 '[data-testid="stPlotlyChart"] .annotation-text')).map(e => e.textContent)"""
+                 '[data-testid="stPlotlyChart"] .annotation-text')).map(e => {
+                   const lines = Array.from(e.querySelectorAll('tspan.line'));
+                   return lines.length ? lines.map(t => t.textContent).join(' ') : e.textContent;
+                 })"""
     )
 
 

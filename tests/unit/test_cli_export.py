@@ -66,7 +66,9 @@ def test_png_of_the_portfolio_at_a_chosen_size(sample_copy: Path, tmp_path: Path
     assert f"{tmp_path / 'map.png'}: " in out.stdout
 
 
-def test_svg_names_the_partnerships_that_fit(sample_copy: Path, tmp_path: Path) -> None:
+def test_svg_names_the_partnerships_that_fit_and_both_poles(
+    sample_copy: Path, tmp_path: Path
+) -> None:
     ok(
         "svg",
         "--out",
@@ -78,18 +80,21 @@ def test_svg_names_the_partnerships_that_fit(sample_copy: Path, tmp_path: Path) 
     )
     svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
     root = ET.fromstring(svg)
+    # Each text element's lines (tspans) joined by spaces, as a reader sees them.
     drawn = "\n".join(
-        "".join(t.itertext()) for t in root.iter() if t.tag.endswith(("text", "tspan"))
+        " ".join(s.text or "" for s in t if s.tag.endswith("tspan")) or "".join(t.itertext())
+        for t in root.iter()
+        if t.tag.endswith("}text")
     )
     ds = pp.load_dataset(sample_copy)
-    # Names go beside the markers where they fit (the rest would pile up): a good share of
-    # them is drawn, each one whole (shortened and wrapped, every line there).
+    # Labels go only where they fit (the rest is named in the app's hover): fitted to the
+    # image's width (1600 px), most partnerships are named, each in full short form.
     named = [
         name
         for name in ds.partnerships["name"]
-        if all(line in drawn for line in html.unescape(short_label(name)).split("<br>"))
+        if html.unescape(short_label(name)).replace("<br>", " ") in drawn
     ]
-    assert len(named) >= len(ds.partnerships) // 3, named
+    assert len(named) >= len(ds.partnerships) // 2, named
     assert "Systemic change" in drawn and "Locally owned" in drawn
 
 

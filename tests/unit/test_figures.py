@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -13,15 +14,22 @@ import pytest
 
 import plotting as pp
 from plotting.figures import (
+    BOLD_CHAR_WIDTH,
+    CHAR_WIDTH,
     CLICK_GRID_NAME,
     COMPACT_HOVER_POINTS,
     FULL_WIDTH,
+    MIN_MAP_SIDE,
+    POLE_GAP,
     RANGE,
     WEBGL_THRESHOLD,
+    Poles,
     boxes_overlap,
     choose_labels,
     label_boxes,
     plot_area,
+    pole_extents,
+    pole_layout,
     trace_index,
 )
 from plotting.model import Axis
@@ -37,15 +45,18 @@ def annotation_texts(fig: go.Figure, name: str) -> list[str]:
 def test_tension_map_names_both_poles_at_both_ends() -> None:
     fig = pp.tension_map(X, Y)
     poles = annotation_texts(fig, "pole")
+    # Wrapped so that the two poles of an axis never meet on a phone (see below).
     assert poles == [
-        "<b>◀ Delivering services</b>",
-        "<b>Informing policy ▶</b>",
-        "<b>◀ Regulating delivery</b>",
-        "<b>Stimulating innovation ▶</b>",
+        "◀ Delivering<br>services",
+        "Informing<br>policy ▶",
+        "◀ Regulating<br>delivery",
+        "Stimulating<br>innovation ▶",
     ]
     left, right, bottom, top = (a for a in fig.layout.annotations if a.name == "pole")
     assert (left.x, left.xanchor, right.x, right.xanchor) == (0.0, "left", 1.0, "right")
+    assert (left.align, right.align) == ("left", "right")
     assert (bottom.y, top.y, bottom.textangle, top.textangle) == (0.0, 1.0, -90, -90)
+    assert all(a.font.weight == "bold" and a.font.size == 14 for a in (left, right, bottom, top))
     assert fig.layout.xaxis.title.text == "Delivering services ↔ Informing policy"
     assert list(fig.layout.xaxis.range) == list(RANGE) == list(fig.layout.yaxis.range)
 
@@ -69,6 +80,67 @@ def test_poles_are_escaped() -> None:
     texts = " ".join(a.text for a in fig.layout.annotations)
     assert "&lt;b&gt;low&lt;/b&gt;" in texts and "&lt;script&gt;" in texts
     assert "<script>" not in texts
+
+
+LONG = Axis(
+    "long", "Strengthening community water governance", "Scaling private investment in utility"
+)
+LONGER = Axis("longer", "A" * 40, "Pole " * 8)
+
+
+def _spans_meet(spans: list[tuple[float, float]]) -> bool:
+    (_, low_end), (high_start, _) = spans
+    return low_end > high_start
+
+
+@pytest.mark.parametrize("font_size", [13, 16, 19])
+@pytest.mark.parametrize("axes", [(X, Y), (LONG, LONGER), (LONGER, LONG)])
+def test_pole_names_never_meet_on_the_smallest_map(axes, font_size) -> None:
+    """On the smallest map the app draws (MIN_MAP_SIDE px at font 13, a 360 px phone; in
+    proportion at a larger font), the two pole names of each axis leave a gap."""
+    poles = pole_layout(*axes, font_size)
+    side = MIN_MAP_SIDE * font_size / 13
+    for axis, spans in pole_extents(poles, side).items():
+        assert not _spans_meet(spans), (axis, spans, poles)
+        assert spans[1][0] - spans[0][1] >= POLE_GAP - 1
+    assert poles.lines <= 3
+    # The same extents, checked independently of pole_extents: each line's length in bold.
+    for text in (*poles.x, *poles.y):
+        longest = max(len(html.unescape(line)) for line in text.split("<br>"))
+        assert longest * BOLD_CHAR_WIDTH * poles.font_size <= (side - POLE_GAP) / 2
+
+
+def test_before_wrapping_the_sample_poles_met_on_a_phone() -> None:
+    """The check above can fail: one-line names in the old size run into each other."""
+    one_line = Poles(14, ("◀ Delivering services", "Informing policy ▶"),
+                     ("◀ Regulating delivery", "Stimulating innovation ▶"), (), ())  # fmt: skip
+    extents = pole_extents(one_line, MIN_MAP_SIDE)
+    assert _spans_meet(extents["x"]) and _spans_meet(extents["y"])
+
+
+def test_long_pole_names_shrink_then_wrap_on_three_lines_and_hover_whole() -> None:
+    fig = pp.tension_map(LONG, Axis("cut", "word " * 12, "<b>x</b> " * 3))
+    left, _, bottom, top = (a for a in fig.layout.annotations if a.name == "pole")
+    assert left.text == "◀ Strengthening<br>community water<br>governance"
+    assert left.font.size == 11 and left.hovertext is None
+    assert bottom.text.endswith("…") and bottom.text.count("<br>") == 2
+    assert bottom.hovertext == "◀ " + " ".join(["word"] * 12)
+    assert "&lt;b&gt;x&lt;/b&gt;" in top.text and "<b>" not in top.text
+    assert top.text.endswith("▶")
+
+
+@pytest.mark.parametrize("font_size", [13, 16, 19])
+def test_pole_names_sit_past_the_tick_labels_inside_the_margin(font_size) -> None:
+    """At every font size the poles are shifted past the tick labels (-5 is two
+    characters of the tick font) and the margin holds them."""
+    fig = pp.tension_map(LONG, LONGER, font_size=font_size)
+    left, right, bottom, top = (a for a in fig.layout.annotations if a.name == "pole")
+    tick = font_size - 2
+    assert -bottom.xshift >= 2 * CHAR_WIDTH * tick + 4 and bottom.xshift == top.xshift
+    assert -left.yshift >= 1.3 * tick and left.yshift == right.yshift
+    depth = max(a.text.count("<br>") + 1 for a in (left, right, bottom, top)) * 1.3 * left.font.size
+    assert fig.layout.margin.l >= -bottom.xshift + depth
+    assert fig.layout.margin.b >= -left.yshift + depth
 
 
 @pytest.fixture
@@ -196,6 +268,36 @@ def test_partnership_map_latest_per_perspective_targets_and_preview(ds: pp.Datas
     assert (preview.x, preview.y) == ((1.0,), (2.0,))
     grid = fig.data[trace_index(fig, CLICK_GRID_NAME)]
     assert len(grid.x) == 51 * 51 and grid.marker.opacity == 0
+
+
+def _first(value: str | tuple) -> str:
+    return value if isinstance(value, str) else value[0]
+
+
+@pytest.mark.parametrize("above", [0.8, 1.2, 1.4, 1.6, 1.8, 2.2])
+def test_perspective_labels_keep_off_the_unsaved_placements_label(
+    ds: pp.Dataset, above: float
+) -> None:
+    """The 'New: …' label under the unsaved marker is on the map first: a perspective's
+    label just below it moves elsewhere instead of running into it."""
+    rows = pp.partnership_placements(ds, "alpha")
+    at = {X.axis_id: -1.5, Y.axis_id: -1.0 + above}  # above 'public' at (-1.5, -1.0)
+    fig = pp.partnership_map(rows, X, Y, name="Alpha", preview=at, preview_label="New: public")
+    by_name = {t.name: t for t in fig.data}
+    new = by_name["New: public"]
+    public = by_name["public"]
+    assert public.mode == "markers+text" and public.text == ("public",)
+    area = plot_area(fig.layout.height, margin=pp.figures.tension_margin(None))
+    boxes = label_boxes(
+        [new.x[0], public.x[0]],
+        [new.y[0], public.y[0]],
+        [new.text[0], public.text[0]],
+        [new.textposition, _first(public.textposition)],
+        area,
+        font_size=11,
+        marker_px=20,
+    )
+    assert not boxes_overlap(boxes), (public.textposition, boxes)
 
 
 def test_partnership_map_empty_message(ds: pp.Dataset) -> None:

@@ -588,3 +588,43 @@ def test_no_builder_pastes_user_text_into_a_hover_template(tmp_path: Path) -> No
         texts = strings(fig.to_plotly_json())
         assert any("&lt;script&gt;" in t for t in texts)  # the user text is there, escaped
         assert not any("<script>" in t for t in texts)
+
+
+@pytest.mark.parametrize("columns", [1, 2, 4])
+def test_small_multiples_pole_names_never_meet(ds: pp.Dataset, axes, columns: int) -> None:
+    """Under each small map the two pole names of an axis leave a gap (estimated at the
+    map's side for the assumed width), however narrow the maps."""
+    centres = consensus_points(ds, DP, RI)
+    placed = portfolio_points(ds, DP, RI)
+    long_x = pp.Axis(DP, "Strengthening community water governance", "Informing policy")
+    fig = views.small_multiples(centres, placed, long_x, axes[1], columns=columns)
+    columns = min(columns, len(centres))  # no more columns than maps
+    rows = -(-len(centres) // columns)
+    spacing = min(0.3 / rows, 0.09)
+    side = min(
+        (1 - (columns - 1) * 0.035) / columns * (pp.figures.ASSUMED_WIDTH - 70),
+        (1 - (rows - 1) * spacing) / rows * (rows * 290 + 110 - 180),
+    )
+    poles = notes(fig, "pole")
+    assert poles
+    for low, high in zip(poles[0::2], poles[1::2], strict=True):
+        size = low.font.size
+        lengths = [pp.figures.label_size(a.text, size)[0] for a in (low, high)]
+        assert sum(lengths) + pp.figures.POLE_GAP <= side + 1, (low.text, high.text, side)
+
+
+def test_median_comparison_poles_and_titles_never_meet_in_narrow_panels(ds: pp.Dataset) -> None:
+    """Panels are narrow: each axis' high pole sits under its low pole (no shared line), and
+    the panel titles wrap to a panel's width; the margin holds the stacked poles."""
+    axes = [*ds.axes[:-1], pp.Axis(ds.axes[-1].axis_id, "A low pole of some length", "Up " * 9)]
+    fig = views.median_comparison_chart(cr.median_comparison(ds), axes)
+    poles = notes(fig, "pole")
+    assert len(poles) == 2 * len(axes)
+    for low, high in zip(poles[0::2], poles[1::2], strict=True):
+        low_lines = low.text.count("<br>") + 1
+        assert high.yshift <= low.yshift - low_lines * 1.3 * low.font.size + 1
+        high_lines = high.text.count("<br>") + 1
+        assert fig.layout.margin.b >= -high.yshift + high_lines * 1.3 * high.font.size
+    titles = [a.text for a in fig.layout.annotations if a.name is None]
+    assert len(titles) == len(axes)
+    assert all(len(line) <= 13 for t in titles for line in t[3:-4].split("<br>"))
