@@ -79,6 +79,9 @@ def _import(args: argparse.Namespace) -> int:
     if folder is None:
         return 2
     path = Path(args.file)
+    if path.is_dir():
+        print(f"error: {path} is a folder; give a .csv or .xlsx file", file=sys.stderr)
+        return 2
     if not path.is_file():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
@@ -130,9 +133,31 @@ def _import(args: argparse.Namespace) -> int:
     if not plan.ok:
         for problem in plan.problems:
             print(problem)
+        if not mapping.get("partnership_id") and not mapping.get("name"):
+            print(
+                f"{path.name}: no column header reads as the partnership id or name "
+                f"(columns: {', '.join(source.frame.columns)}); give --mapping FILE, a JSON "
+                'file such as {"name": "Project", "partnership_id": "Code"}',
+                file=sys.stderr,
+            )
         print(f"{path.name}: {len(plan.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
+    nothing = plan.nothing_to_import(args.on_duplicate)
+    if nothing:
+        print(f"nothing to import: {nothing}", file=sys.stderr)
+        if plan.duplicates and args.on_duplicate == "skip":
+            print(
+                "  (to overwrite the stored placements with the file's values, run again "
+                "with --on-duplicate replace)",
+                file=sys.stderr,
+            )
+        return 1
     changed = plan.cell_changes(args.on_duplicate)
+    how = (
+        "run again with --confirm to import anyway, or with a --mapping (a JSON file "
+        "{field: column}) that maps the partnership id differently, or not at all to match "
+        "rows by name"
+    )
     if args.dry_run:
         for text in plan.confirmations:
             print(f"check: {text}")
@@ -140,14 +165,15 @@ def _import(args: argparse.Namespace) -> int:
             f"{path.name}: would write {plan.summary(args.on_duplicate)} (dry run, nothing written)"
         )
         _print_changes(changed)
+        if plan.confirmations:
+            print(f"{path.name}: the import needs a check: {how}", file=sys.stderr)
         return 0
     if plan.confirmations and not args.confirm:
         for text in plan.confirmations:
             print(f"check: {text}")
         _print_changes(changed)
         print(
-            f"{path.name}: nothing was written; check the above, then run again with "
-            "--confirm, or with a --mapping that maps the partnership id differently",
+            f"{path.name}: nothing was written; check the above, then {how}",
             file=sys.stderr,
         )
         return 1
