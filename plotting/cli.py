@@ -310,10 +310,23 @@ def _export(args: argparse.Namespace) -> int:
         title=args.title,
     )
     fmt, out = args.format, Path(args.out)
+    to_stdout = args.out == "-"
+    if out.is_dir() and not to_stdout:
+        return _fail(f"--out {out} is a folder; give a file name, e.g. {out / ('chart.' + fmt)}")
     try:
         size = export.ImageSize(args.width, args.height, args.scale)
     except ValueError as err:
         return _fail(str(err))
+
+    def put(data: bytes, path: Path) -> tuple[Path, int]:
+        """Write one export: to stdout for `--out -`, else to the file (or device)."""
+        if to_stdout:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            export.write(data, path)
+        return path, len(data)
+
     began = time.perf_counter()
     try:
         if fmt in ("pptx", "pdf") or (fmt == "html" and args.deck):
@@ -327,7 +340,7 @@ def _export(args: argparse.Namespace) -> int:
                 data = deck.deck_pdf(dataset, spec, slides)
             else:
                 data = deck.deck_html(dataset, spec, slides).encode("utf-8")
-            written = [export.write(data, out)]
+            written = [put(data, out)]
         else:
             slides = deck.build_deck(dataset, spec)
             if spec.partnership_ids:
@@ -335,6 +348,11 @@ def _export(args: argparse.Namespace) -> int:
                 chosen = [s for s in slides if s.kind == kind]
             else:
                 chosen = slides[:1]
+            if to_stdout and len(chosen) > 1:
+                return _fail(
+                    f"--out - writes one file, and this export makes {len(chosen)}; give "
+                    "a file name, or one --partnership"
+                )
             written = []
             for slide in chosen:
                 fig = deck.slide_figure(
@@ -356,15 +374,21 @@ def _export(args: argparse.Namespace) -> int:
                 path = out
                 if len(chosen) > 1:
                     path = out.with_name(f"{out.stem}-{slide.partnership_id}{out.suffix}")
-                written.append(export.write(data, path))
+                written.append(put(data, path))
+    except BrokenPipeError:
+        raise  # the reader of `--out -` stopped: main ends quietly
     except (RuntimeError, ValueError, OSError) as err:
         print(f"error: {fmt.upper()} export to {out} failed: {one_line(err)}", file=sys.stderr)
         return 1
     finally:
         export.stop_export_browser()
     seconds = time.perf_counter() - began
-    for path in written:
-        print(f"{path}: {path.stat().st_size:,} bytes")
+    # The export itself may be on stdout (`--out -`, /dev/stdout, a pipe): the summary
+    # goes to stderr then, so that it never mixes with the file's bytes.
+    regular = not to_stdout and all(p.is_file() for p, _ in written)
+    for path, size_written in written:
+        where = "stdout" if to_stdout else path
+        print(f"{where}: {size_written:,} bytes", file=sys.stdout if regular else sys.stderr)
     print(f"{len(written)} file(s) in {seconds:.1f} s", file=sys.stderr)
     return 0
 
@@ -388,7 +412,12 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         metavar="FORMAT",
         help=f"one of {', '.join(EXPORT_FORMATS)}",
     )
-    exp.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    exp.add_argument(
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="the file to write (a symbolic link writes its target); - writes to stdout",
+    )
     exp.add_argument(
         "--data", metavar="DIR", help="dataset folder (default: $PLOTTING_DATA_DIR or data/)"
     )
