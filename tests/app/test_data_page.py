@@ -242,10 +242,9 @@ def test_an_import_that_would_write_nothing_says_why(app, tiny: Path) -> None:
     same = b"partnership_id,name\nalpha,Alpha Water Alliance\n"
     at.file_uploader(key="imp_file_0").upload("same.csv", same, "text/csv").run()
     assert not at.exception
-    assert (
-        "Nothing to import: every partnership in it is already there with the same details."
-        in [shown(i.value) for i in at.info]
-    )
+    assert "Nothing to import: every partnership in it is already there with the same details." in [
+        shown(i.value) for i in at.info
+    ]
     assert import_button(at).disabled
     assert read_history(tiny) == []
 
