@@ -385,7 +385,7 @@ def _export(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - began
     # The export itself may be on stdout (`--out -`, /dev/stdout, a pipe): the summary
     # goes to stderr then, so that it never mixes with the file's bytes.
-    regular = not to_stdout and all(p.is_file() for p, _ in written)
+    regular = not to_stdout and not any(export.is_stream(p) for p, _ in written)
     for path, size_written in written:
         where = "stdout" if to_stdout else path
         print(f"{where}: {size_written:,} bytes", file=sys.stdout if regular else sys.stderr)

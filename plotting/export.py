@@ -321,6 +321,22 @@ def export(
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
+def is_stream(path: Path | str) -> bool:
+    """Whether a path is a stream to write into, not a file to replace.
+
+    True for what exists and is not a regular file (a FIFO, a terminal), and for paths
+    under /dev and /proc (/dev/stdout is a regular file when the shell redirects it).
+    """
+    import stat
+
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) or str(path.absolute()).startswith(("/dev/", "/proc/"))
+
+
 def write(data: bytes, path: Path | str) -> Path:
     """Write export bytes to a file, creating its folder; atomic (never half a file).
 
@@ -336,17 +352,19 @@ def write(data: bytes, path: Path | str) -> Path:
     import tempfile
 
     path = Path(path)
-    target = Path(os.path.realpath(path))  # through symbolic links, even to a missing file
     try:
-        mode = target.stat().st_mode
+        mode = path.stat().st_mode  # through symbolic links
     except FileNotFoundError:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
         raise IsADirectoryError(f"{path} is a folder; give a file name, e.g. {path / 'chart'}")
-    if mode is not None and not stat.S_ISREG(mode):
-        with open(target, "wb") as f:  # a device or a pipe: nothing to replace
+    if mode is not None and (not stat.S_ISREG(mode) or is_stream(path)):
+        # A device or a pipe: nothing to replace. Opened by the path given, since
+        # /dev/stdout -> /proc/self/fd/1 resolves to no real path for a pipe.
+        with open(path, "wb") as f:
             f.write(data)
         return path
+    target = Path(os.path.realpath(path))  # a link's target, even a file yet to be made
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
