@@ -176,13 +176,15 @@ with tab_import:
             st.caption(markdown_text(note))
         if plan.warnings:
             with st.expander(
-                f"{len(plan.warnings)} cell(s) cleaned",
+                f"{len(plan.warnings)} cell(s) cleaned or to check",
                 expanded=len(plan.warnings) <= 10,
                 icon=":material/warning:",
             ):
                 st.caption(
                     "Characters nobody types on purpose (e.g. U+0007) were removed, and cells "
-                    "of only invisible characters read as blank; the rest is imported."
+                    "of only invisible characters read as blank; the rest is imported. Cells "
+                    "that a spreadsheet would run as a formula (=, +, -, @) are imported as "
+                    "written: check them."
                 )
                 st.dataframe(
                     state.problems_frame(plan.warnings).rename(columns={"Problem": "Cleaned"}),
@@ -265,6 +267,9 @@ with tab_import:
                 help="Import even though the warning above the preview says it would rename "
                 "or duplicate partnerships. Or change the mapping until the warning is gone.",
             )
+        nothing = plan.nothing_to_import(on_duplicate) if plan.ok else ""
+        if nothing:
+            st.info(f"Nothing to import: {markdown_text(nothing)}.", icon=":material/info:")
         if st.button(
             f"Import: {plan.summary(on_duplicate)}",
             type="primary",

@@ -329,8 +329,11 @@ def commit(
 
     Raises:
         StaleDataError, ConflictError, or DataError (the result would be invalid: its
-        problems are listed); in every case nothing was written.
+        problems are listed); in every case nothing was written. ValueError: no ops, as
+        an empty change would only clutter the history.
     """
+    if not ops:
+        raise ValueError(f"nothing to change: {action!r} has no rows to write")
     folder = Path(folder)
     touched = sorted({op.file for op in ops})
     with folder_lock(folder):

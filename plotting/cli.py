@@ -79,6 +79,9 @@ def _import(args: argparse.Namespace) -> int:
     if folder is None:
         return 2
     path = Path(args.file)
+    if path.is_dir():
+        print(f"error: {path} is a folder; give a .csv or .xlsx file", file=sys.stderr)
+        return 2
     if not path.is_file():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
@@ -130,9 +133,31 @@ def _import(args: argparse.Namespace) -> int:
     if not plan.ok:
         for problem in plan.problems:
             print(problem)
+        if not mapping.get("partnership_id") and not mapping.get("name"):
+            print(
+                f"{path.name}: no column header reads as the partnership id or name "
+                f"(columns: {', '.join(source.frame.columns)}); give --mapping FILE, a JSON "
+                'file such as {"name": "Project", "partnership_id": "Code"}',
+                file=sys.stderr,
+            )
         print(f"{path.name}: {len(plan.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
+    nothing = plan.nothing_to_import(args.on_duplicate)
+    if nothing:
+        print(f"nothing to import: {nothing}", file=sys.stderr)
+        if plan.duplicates and args.on_duplicate == "skip":
+            print(
+                "  (to overwrite the stored placements with the file's values, run again "
+                "with --on-duplicate replace)",
+                file=sys.stderr,
+            )
+        return 1
     changed = plan.cell_changes(args.on_duplicate)
+    how = (
+        "run again with --confirm to import anyway, or with a --mapping (a JSON file "
+        "{field: column}) that maps the partnership id differently, or not at all to match "
+        "rows by name"
+    )
     if args.dry_run:
         for text in plan.confirmations:
             print(f"check: {text}")
@@ -140,14 +165,15 @@ def _import(args: argparse.Namespace) -> int:
             f"{path.name}: would write {plan.summary(args.on_duplicate)} (dry run, nothing written)"
         )
         _print_changes(changed)
+        if plan.confirmations:
+            print(f"{path.name}: the import needs a check: {how}", file=sys.stderr)
         return 0
     if plan.confirmations and not args.confirm:
         for text in plan.confirmations:
             print(f"check: {text}")
         _print_changes(changed)
         print(
-            f"{path.name}: nothing was written; check the above, then run again with "
-            "--confirm, or with a --mapping that maps the partnership id differently",
+            f"{path.name}: nothing was written; check the above, then {how}",
             file=sys.stderr,
         )
         return 1
@@ -284,10 +310,23 @@ def _export(args: argparse.Namespace) -> int:
         title=args.title,
     )
     fmt, out = args.format, Path(args.out)
+    to_stdout = args.out == "-"
+    if out.is_dir() and not to_stdout:
+        return _fail(f"--out {out} is a folder; give a file name, e.g. {out / ('chart.' + fmt)}")
     try:
         size = export.ImageSize(args.width, args.height, args.scale)
     except ValueError as err:
         return _fail(str(err))
+
+    def put(data: bytes, path: Path) -> tuple[Path, int]:
+        """Write one export: to stdout for `--out -`, else to the file (or device)."""
+        if to_stdout:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            export.write(data, path)
+        return path, len(data)
+
     began = time.perf_counter()
     try:
         if fmt in ("pptx", "pdf") or (fmt == "html" and args.deck):
@@ -301,7 +340,7 @@ def _export(args: argparse.Namespace) -> int:
                 data = deck.deck_pdf(dataset, spec, slides)
             else:
                 data = deck.deck_html(dataset, spec, slides).encode("utf-8")
-            written = [export.write(data, out)]
+            written = [put(data, out)]
         else:
             slides = deck.build_deck(dataset, spec)
             if spec.partnership_ids:
@@ -309,6 +348,11 @@ def _export(args: argparse.Namespace) -> int:
                 chosen = [s for s in slides if s.kind == kind]
             else:
                 chosen = slides[:1]
+            if to_stdout and len(chosen) > 1:
+                return _fail(
+                    f"--out - writes one file, and this export makes {len(chosen)}; give "
+                    "a file name, or one --partnership"
+                )
             written = []
             for slide in chosen:
                 fig = deck.slide_figure(
@@ -330,15 +374,21 @@ def _export(args: argparse.Namespace) -> int:
                 path = out
                 if len(chosen) > 1:
                     path = out.with_name(f"{out.stem}-{slide.partnership_id}{out.suffix}")
-                written.append(export.write(data, path))
+                written.append(put(data, path))
+    except BrokenPipeError:
+        raise  # the reader of `--out -` stopped: main ends quietly
     except (RuntimeError, ValueError, OSError) as err:
         print(f"error: {fmt.upper()} export to {out} failed: {one_line(err)}", file=sys.stderr)
         return 1
     finally:
         export.stop_export_browser()
     seconds = time.perf_counter() - began
-    for path in written:
-        print(f"{path}: {path.stat().st_size:,} bytes")
+    # The export itself may be on stdout (`--out -`, /dev/stdout, a pipe): the summary
+    # goes to stderr then, so that it never mixes with the file's bytes.
+    regular = not to_stdout and not any(export.is_stream(p) for p, _ in written)
+    for path, size_written in written:
+        where = "stdout" if to_stdout else path
+        print(f"{where}: {size_written:,} bytes", file=sys.stdout if regular else sys.stderr)
     print(f"{len(written)} file(s) in {seconds:.1f} s", file=sys.stderr)
     return 0
 
@@ -362,7 +412,12 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         metavar="FORMAT",
         help=f"one of {', '.join(EXPORT_FORMATS)}",
     )
-    exp.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    exp.add_argument(
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="the file to write (a symbolic link writes its target); - writes to stdout",
+    )
     exp.add_argument(
         "--data", metavar="DIR", help="dataset folder (default: $PLOTTING_DATA_DIR or data/)"
     )

@@ -321,21 +321,60 @@ def export(
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
+def is_stream(path: Path | str) -> bool:
+    """Whether a path is a stream to write into, not a file to replace.
+
+    True for what exists and is not a regular file (a FIFO, a terminal), and for paths
+    under /dev and /proc (/dev/stdout is a regular file when the shell redirects it).
+    """
+    import stat
+
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) or str(path.absolute()).startswith(("/dev/", "/proc/"))
+
+
 def write(data: bytes, path: Path | str) -> Path:
-    """Write export bytes to a file, creating its folder; atomic (never half a file)."""
+    """Write export bytes to a file, creating its folder; atomic (never half a file).
+
+    A symbolic link stays a link: its target is replaced, atomically. A path that exists
+    but is not a regular file (a FIFO, a terminal, /dev/stdout) is written to directly,
+    since replacing it would destroy the device node or pipe instead of writing to it.
+
+    Raises:
+        IsADirectoryError: the path is a folder (the message names it).
+        OSError: the file cannot be written.
+    """
+    import stat
     import tempfile
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        # mkstemp makes the file private (0600); an export is an ordinary file.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        mode = path.stat().st_mode  # through symbolic links
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(f"{path} is a folder; give a file name, e.g. {path / 'chart'}")
+    if mode is not None and (not stat.S_ISREG(mode) or is_stream(path)):
+        # A device or a pipe: nothing to replace. Opened by the path given, since
+        # /dev/stdout -> /proc/self/fd/1 resolves to no real path for a pipe.
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+    target = Path(os.path.realpath(path))  # a link's target, even a file yet to be made
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
         with os.fdopen(fd, "wb") as f:
+            # mkstemp makes the file private (0600); an export is an ordinary file.
+            os.fchmod(f.fileno(), mode & 0o777 if mode is not None else 0o644)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

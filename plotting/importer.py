@@ -38,7 +38,12 @@ from plotting.model import (
     Problem,
 )
 from plotting.storage import folder_lock, format_number
-from plotting.text import control_characters, is_blank, without_control_characters
+from plotting.text import (
+    control_characters,
+    is_blank,
+    runs_as_formula,
+    without_control_characters,
+)
 
 #: Largest upload accepted (also Streamlit's server.maxUploadSize, in MB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -192,7 +197,7 @@ def _read_csv(name: str, data: bytes) -> Source:
         raise ImportFileError(f"{name} is empty")
     names = {",": "comma", ";": "semicolon", "\t": "tab"}
     notes = [f"Read as {encoding}, {names[delimiter]}-separated."]
-    return _source(name, records, rows, notes, decimal_comma=delimiter != ",")
+    return _source(name, records, rows, notes)
 
 
 def _read_xlsx(name: str, data: bytes) -> Source:
@@ -219,7 +224,7 @@ def _read_xlsx(name: str, data: bytes) -> Source:
     notes = [f"Read the first sheet, '{sheet.title}', of the workbook."]
     if len(book.sheetnames) > 1:
         notes.append(f"Other sheets ({', '.join(book.sheetnames[1:])}) were not read.")
-    return _source(name, records, rows, notes, decimal_comma=True)
+    return _source(name, records, rows, notes)
 
 
 def _xlsx_cell(value: object, number_format: str = "") -> str:
@@ -241,9 +246,7 @@ def _xlsx_cell(value: object, number_format: str = "") -> str:
 _XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-def _source(
-    name: str, records: list[list[str]], rows: list[int], notes: list[str], *, decimal_comma: bool
-) -> Source:
+def _source(name: str, records: list[list[str]], rows: list[int], notes: list[str]) -> Source:
     warnings: list[Problem] = []
     header = _unique_headers(
         [
@@ -261,8 +264,6 @@ def _source(
     frame = pd.DataFrame(body, columns=header, dtype="str")
     source = Source(name, frame, notes, rows[1:], warnings)
     source.notes.append(f"{len(frame)} data rows, {width} columns.")
-    if decimal_comma:
-        source.notes.append("Decimal commas (2,5) are read as decimal points.")
     if warnings:
         source.notes.append(
             f"Removed control characters from {len(warnings)} cell(s); see the warnings."
@@ -312,11 +313,8 @@ def guess_mapping(columns: list[str], axes: list) -> dict[str, str]:  # axes: li
             if col and col not in mapping.values():
                 mapping[axis.axis_id] = col
                 break
-    if "partnership_id" not in mapping and "name" not in mapping:
-        for col in columns:
-            if col not in mapping.values():
-                mapping["name"] = col
-                break
+    # No positional fallback: a column is guessed only by its header, so that a file with
+    # unrecognised headers never creates or renames partnerships from whatever comes first.
     return mapping
 
 
@@ -560,6 +558,10 @@ class ImportPlan:
     new_columns: list[str] = field(default_factory=list)
     #: partnerships.csv's header when planned.
     header: list[str] = field(default_factory=list)
+    #: Data rows in the source file.
+    rows: int = 0
+    #: Numbers read with a decimal comma ('2,5' → 2.5).
+    decimal_commas: int = 0
 
     @property
     def ok(self) -> bool:
@@ -615,6 +617,19 @@ class ImportPlan:
                 )
         return "; ".join(parts) + "."
 
+    def nothing_to_import(self, on_duplicate: str = "skip") -> str:
+        """Why this plan would write nothing ('' when it writes something)."""
+        if self.ops(on_duplicate):
+            return ""
+        if not self.rows:
+            return f"{self.source} has no data rows, only a header"
+        if self.duplicates:
+            n = len(self.duplicates)
+            every = "its placement is" if n == 1 else f"all {n} of its placements are"
+            same = " with the same values" if on_duplicate == "replace" else ""
+            return f"{every} already there{same}, and no partnership details change"
+        return "every partnership in it is already there with the same details"
+
     def summary(self, on_duplicate: str = "skip") -> str:
         """One line: what would be written."""
         dup = len(self.duplicates)
@@ -665,6 +680,7 @@ def plan_import(
         notes=list(source.notes),
         expected=data_signature(folder),
         warnings=list(source.warnings),
+        rows=len(source.frame),
     )
     frame = source.frame
     col = {f: c for f, c in mapping.items() if c and c in frame.columns and not f.startswith(EXTRA)}
@@ -850,11 +866,47 @@ def plan_import(
             if record != {c: old.get(c, "") for c in out_header}:
                 plan.changed_partnerships.append((dict(old), record))
     _confirmations(plan, col, existing, ids_in_file, names_matching)
+    _warn_formulas(plan, frame, rows, source_of, axis_ids)
+    if plan.decimal_commas:
+        plan.notes.append(
+            f"Decimal commas (2,5) were read as decimal points in "
+            f"{_plural(plan.decimal_commas, 'cell')}."
+        )
     if not dayfirst:
         plan.notes.append(
             "Dates were read month first (e.g. 03/15/2024), as the file's dates show."
         )
     return plan
+
+
+def _warn_formulas(
+    plan: ImportPlan,
+    frame: pd.DataFrame,
+    rows: list[int],
+    source_of: Mapping[str, str],
+    axis_ids: list[str],
+) -> None:
+    """Warn, cell by cell, about text a spreadsheet would run as a formula.
+
+    The data files are opened in spreadsheets, where a cell such as `=SUM(A1)` is run,
+    not shown. Such text is imported as written (it is the user's data, and the app
+    shows it as text); the warning names each cell so that it can be checked.
+    """
+    cleaned = {"date", "started", "kind", "spread", *axis_ids}  # refused unless valid
+    columns = {c for f, c in source_of.items() if f not in cleaned}
+    for i in range(len(frame)):
+        for column in (c for c in frame.columns if c in columns):
+            text = str(frame.iat[i, frame.columns.get_loc(column)]).strip()
+            if len(text) > 1 and runs_as_formula(text):  # a lone '-' is a placeholder
+                plan.warnings.append(
+                    Problem(
+                        plan.source,
+                        rows[i],
+                        column,
+                        f"{text[:40]!r} starts with {text[0]!r}: a spreadsheet opening the "
+                        "data file would run it as a formula; imported as written",
+                    )
+                )
 
 
 def _extra_columns(
@@ -982,6 +1034,8 @@ def _plan_placement(
         if a not in col or a not in place_header:
             continue
         number = clean_number(get(i, a))
+        if number and "," in get(i, a):
+            plan.decimal_commas += 1
         if number is None:
             problem(col[a], f"{get(i, a)!r} is not a number; expected a position from -5 to 5")
             bad = True
@@ -992,6 +1046,8 @@ def _plan_placement(
             cells[a] = number
     if "spread" in col and "spread" in place_header:
         spread = clean_number(get(i, "spread"))
+        if spread and "," in get(i, "spread"):
+            plan.decimal_commas += 1
         if spread is None or (spread and not 0 <= float(spread) <= 5):
             problem(col["spread"], f"{get(i, 'spread')!r} is not an uncertainty from 0 to 5")
             bad = True
@@ -1058,9 +1114,9 @@ def _confirmations(
             f"{_plural(len(names_matching), 'name')} in the file "
             f"{'matches' if len(names_matching) == 1 else 'match'} existing partnerships "
             f"({_quote(list(names_matching))}). Importing would add them as new partnerships "
-            "with the same names. To add to the existing ones, set Partnership id to "
-            "“— not in the file —” so rows are matched by name; or confirm that these are "
-            "new partnerships."
+            "with the same names. To add to the existing ones, match rows by name instead "
+            "(map no column to the partnership id); or confirm that these are new "
+            "partnerships."
         )
     elif twins:
         plan.confirmations.append(
@@ -1080,7 +1136,8 @@ def commit_import(
     """Write a planned import all-or-nothing, refusing if the data changed since the plan.
 
     Raises:
-        ValueError: the plan has problems, or asks for a confirmation not given.
+        ValueError: the plan has problems, asks for a confirmation not given, or would
+            write nothing.
             StaleDataError, ConflictError, DataError: as `changes.commit`; nothing was
             written.
     """
@@ -1089,6 +1146,8 @@ def commit_import(
     if plan.confirmations and not confirmed:
         raise ValueError("the import needs confirmation: " + " ".join(plan.confirmations))
     ops = plan.ops(on_duplicate)
+    if not ops:
+        raise ValueError("nothing to import: " + plan.nothing_to_import(on_duplicate))
     return commit(
         folder,
         ops,

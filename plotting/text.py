@@ -43,9 +43,16 @@ def spreadsheet_safe(value: object) -> object:
     """
     if not isinstance(value, str):
         return value
-    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
+    return "'" + value if runs_as_formula(value) else value
+
+
+def runs_as_formula(value: str) -> bool:
+    """Whether a spreadsheet would run this text as a formula (not a plain number).
+
+    True for text starting with '=', '+', '-', '@', tab or carriage return, unless it
+    is a number such as -2.5.
+    """
+    return value.startswith(_FORMULA_START) and not _NUMBER.match(value)
 
 
 # Characters that no spreadsheet user means to type: C0 controls except tab, LF and CR,

@@ -219,6 +219,36 @@ def test_upload_that_is_not_a_spreadsheet(app, tiny: Path) -> None:
     assert any("not a text (CSV) file" in shown(e.value) for e in at.error)
 
 
+def test_unrecognised_headers_ask_for_the_name_column(app, tiny: Path) -> None:
+    """No column is guessed by position: the page asks, and nothing is written."""
+    before = (tiny / "partnerships.csv").read_bytes()
+    at = app(tiny, PAGE)
+    at.file_uploader(key="imp_file_0").upload("junk.csv", b"foo,bar\n1,2\n3,4\n", "text/csv")
+    at.run()
+    assert not at.exception
+    name = next(s for s in at.selectbox if s.label == "Partnership name")
+    assert name.value == ""
+    assert any("map a column to the partnership id or name" in str(d.value) for d in at.dataframe)
+    assert import_button(at).disabled
+    # Choosing the name column is the user's decision; then the import can go ahead.
+    at.selectbox(key=name.key).set_value("foo").run()
+    assert not import_button(at).disabled
+    assert import_button(at).label.startswith("Import: 2 new partnership(s)")
+    assert (tiny / "partnerships.csv").read_bytes() == before
+
+
+def test_an_import_that_would_write_nothing_says_why(app, tiny: Path) -> None:
+    at = app(tiny, PAGE)
+    same = b"partnership_id,name\nalpha,Alpha Water Alliance\n"
+    at.file_uploader(key="imp_file_0").upload("same.csv", same, "text/csv").run()
+    assert not at.exception
+    assert "Nothing to import: every partnership in it is already there with the same details." in [
+        shown(i.value) for i in at.info
+    ]
+    assert import_button(at).disabled
+    assert read_history(tiny) == []
+
+
 CODES = (
     b"Code,Name,Date,Perspective,delivery_policy,Budget,Lead officer,<i>Spare</i>\n"
     b"P-001,Alpha Water Alliance,2025-01-01,donor,1,1200,<b>Ana</b>,x\n"

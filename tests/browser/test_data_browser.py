@@ -169,7 +169,7 @@ def test_import_warns_about_a_guessed_id_then_keeps_an_extra_column(
     expect(button).to_be_disabled()
     expect(main(page).get_by_text("Budget, Lead officer", exact=False)).to_be_visible()
     expect(main(page).get_by_text("removed control character(s) U+0007")).to_have_count(1)
-    expect(main(page).get_by_text("1 cell(s) cleaned", exact=True)).to_be_visible()
+    expect(main(page).get_by_text("1 cell(s) cleaned or to check", exact=True)).to_be_visible()
     page.screenshot(path=str(tmp_path / "import-warning.png"))
 
     main(page).get_by_role("combobox", name="Partnership id").click()

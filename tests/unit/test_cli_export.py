@@ -267,3 +267,49 @@ def test_validate_still_works(sample_copy: Path) -> None:
         check=False,
     )
     assert out.returncode == 0 and "valid" in out.stdout
+
+
+def test_out_dash_writes_the_export_to_stdout(tiny: Path) -> None:
+    out = ok("csv", "--out", "-", "--data", str(tiny))
+    rows = list(csv.DictReader(io.StringIO(out.stdout.lstrip("\ufeff"))))
+    assert {r["Partnership"] for r in rows} >= {"Alpha Water Alliance"}
+    assert "stdout:" in out.stderr and "bytes" in out.stderr, "the summary is not in the CSV"
+    many = run("csv", "--out", "-", "--data", str(tiny), "--partnership", "alpha", "beta")
+    assert many.returncode == 2 and "--out - writes one file" in many.stderr
+
+
+def test_out_a_symlink_writes_its_target(tiny: Path, tmp_path: Path) -> None:
+    target = tmp_path / "shared" / "view.csv"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    ok("csv", "--out", str(link), "--data", str(tiny))
+    assert link.is_symlink()
+    assert "Alpha Water Alliance" in target.read_text("utf-8-sig")
+
+
+def test_out_a_fifo_is_written_into(tiny: Path, tmp_path: Path) -> None:
+    """Like --out /dev/stdout: the pipe is written to, not replaced (and the summary
+    goes to stderr)."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    out = ok("csv", "--out", str(fifo), "--data", str(tiny))
+    reader.join(timeout=60)
+    assert got and b"Alpha Water Alliance" in got[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert out.stdout == "" and f"{fifo}: " in out.stderr
+
+
+def test_out_a_folder_is_a_clear_error(tiny: Path, tmp_path: Path) -> None:
+    out = run("csv", "--out", str(tmp_path), "--data", str(tiny))
+    assert out.returncode == 2
+    assert f"--out {tmp_path} is a folder; give a file name" in out.stderr
+    assert ".tmp" not in out.stderr

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import html
 import io
+import os
 import re
+import stat
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -265,6 +267,44 @@ def test_file_names_are_portable() -> None:
 def test_write_creates_the_folder(tmp_path: Path) -> None:
     path = export.write(b"x", tmp_path / "a" / "b" / "c.png")
     assert path.read_bytes() == b"x"
+
+
+def test_write_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "chart.png"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    link = tmp_path / "latest.png"
+    link.symlink_to(target)
+    assert export.write(b"new", link) == link
+    assert link.is_symlink(), "the link is not replaced by a regular file"
+    assert target.read_bytes() == b"new"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["chart.png"]  # no temp left
+    dangling = tmp_path / "next.png"
+    dangling.symlink_to(tmp_path / "real" / "next.png")
+    export.write(b"made", dangling)
+    assert dangling.is_symlink() and (tmp_path / "real" / "next.png").read_bytes() == b"made"
+
+
+def test_write_to_a_fifo_writes_into_it(tmp_path: Path) -> None:
+    """A pipe (like /dev/stdout) is written to, not replaced by a file."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    export.write(b"through the pipe", fifo)
+    reader.join(timeout=30)
+    assert got == [b"through the pipe"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "the FIFO is still a FIFO"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_write_to_a_folder_names_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError) as err:
+        export.write(b"x", tmp_path)
+    assert str(err.value).startswith(f"{tmp_path} is a folder; give a file name")
+    assert ".tmp" not in str(err.value)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_dead_browser_is_restarted_once(monkeypatch, portfolio) -> None:

@@ -231,7 +231,15 @@ def test_duplicates_are_reported_then_skipped_or_replaced(
         tiny, source, guess_mapping(list(source.frame.columns), pp.load_dataset(tiny).axes)
     )
     assert len(plan.duplicates) == 1 and plan.new_placements == []
-    commit_import(tiny, plan, on_duplicate=choice, user="t")
+    if choice == "skip":  # nothing to write: refused, and no empty change is recorded
+        assert plan.nothing_to_import("skip") == (
+            "its placement is already there, and no partnership details change"
+        )
+        with pytest.raises(ValueError, match="nothing to import"):
+            commit_import(tiny, plan, on_duplicate=choice, user="t")
+        assert read_history(tiny) == []
+    else:
+        commit_import(tiny, plan, on_duplicate=choice, user="t")
     ds = pp.load_dataset(tiny)
     row = ds.placements[
         (ds.placements["partnership_id"] == "beta") & (ds.placements["date"] == "2023-05-01")
@@ -646,7 +654,9 @@ def test_unmapped_columns_are_listed_and_can_be_kept_as_extra_columns(tiny: Path
     assert plan.ok and plan.not_imported == []
     assert plan.extra_columns == ["Budget", "Lead officer", "region"]  # Region fills region
     assert plan.new_columns == ["Budget", "Lead officer"]
-    assert [(w.row, w.column) for w in plan.warnings] == [(2, "Lead officer")]
+    # A control character removed, and a cell a spreadsheet would run: kept as written.
+    assert [(w.row, w.column) for w in plan.warnings] == [(2, "Lead officer"), (3, "Lead officer")]
+    assert "would run it as a formula; imported as written" in plan.warnings[1].message
     assert plan.new_partnerships[0] | {} == {
         "partnership_id": "delta-fund",
         "name": "Delta Fund",
@@ -779,3 +789,120 @@ def test_partial_start_dates_are_written_as_iso_and_load(tiny: Path) -> None:
     lines = (tiny / "partnerships.csv").read_text().splitlines()[-3:]
     assert [line.split(",")[6] for line in lines] == ["2019-03", "2019", "2019-03-14"]
     assert pp.load_dataset(tiny).problems == []
+
+
+# ---- imports that never surprise (review of issue #12) -----------------------------------
+
+
+def test_unrecognised_headers_are_never_guessed_as_the_name(tiny: Path, tmp_path: Path) -> None:
+    """A file with headers nobody recognises must not create partnerships "1" and "3"."""
+    assert guess_mapping(["foo", "bar"], []) == {}
+    before = {n: (tiny / n).read_bytes() for n in ("partnerships.csv", "placements.csv")}
+    junk = tmp_path / "junk.csv"
+    junk.write_text("foo,bar\n1,2\n3,4\n")
+    out = cli("import", str(junk), "--data", str(tiny))
+    assert out.returncode == 1
+    assert "map a column to the partnership id or name" in out.stdout
+    assert "no column header reads as the partnership id or name (columns: foo, bar)" in (
+        out.stderr
+    )
+    assert "--mapping" in out.stderr
+    assert {n: (tiny / n).read_bytes() for n in before} == before
+    assert read_history(tiny) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"partnership_id,name\n", "has no data rows, only a header"),
+        (
+            b"partnership_id,date,perspective,kind,delivery_policy\n"
+            b"beta,2023-05-01,civil society,actual,1\n",
+            "its placement is already there, and no partnership details change",
+        ),
+        (b"partnership_id,name\nalpha,Alpha Water Alliance\n", "already there with the same"),
+    ],
+    ids=["header-only", "duplicate", "unchanged"],
+)
+def test_cli_import_that_writes_nothing_says_so(
+    tiny: Path, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    before = {n: (tiny / n).read_bytes() for n in ("partnerships.csv", "placements.csv")}
+    path = tmp_path / "same.csv"
+    path.write_bytes(content)
+    for extra in ((), ("--dry-run",)):
+        out = cli("import", str(path), "--data", str(tiny), *extra)
+        assert out.returncode == 1, out.stdout
+        assert "nothing to import: " in out.stderr and reason in out.stderr
+        assert "change" not in out.stdout
+    assert {n: (tiny / n).read_bytes() for n in before} == before
+    assert read_history(tiny) == []
+
+
+def test_binary_file_is_refused_without_recording_a_change(tiny: Path, tmp_path: Path) -> None:
+    path = tmp_path / "photo.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    out = cli("import", str(path), "--data", str(tiny))
+    assert out.returncode == 1
+    assert "nothing was written" in out.stderr or "error:" in out.stderr
+    assert read_history(tiny) == []
+
+
+def test_commit_never_records_an_empty_change(tiny: Path) -> None:
+    from plotting.changes import commit
+
+    with pytest.raises(ValueError, match="nothing to change"):
+        commit(tiny, [], action="Edited partnerships.csv", user="t")
+    assert read_history(tiny) == []
+
+
+def test_cells_a_spreadsheet_would_run_are_warned_about_and_kept(
+    tiny: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "formula.csv"
+    path.write_text("Name,Country,Total,Note2\nDelta Fund,Peru,=SUM(A1),-3\nEcho Fund,@risk,+1,-\n")
+    out = cli("import", str(path), "--data", str(tiny), "--keep-unmapped")
+    assert out.returncode == 0, out.stderr
+    warnings = [line for line in out.stderr.splitlines() if "formula" in line]
+    assert len(warnings) == 2  # -3, +1 are numbers and a lone '-' is a placeholder
+    assert "row 2" in warnings[0] and "Total" in warnings[0] and "'=SUM(A1)'" in warnings[0]
+    assert "row 3" in warnings[1] and "Country" in warnings[1] and "'@risk'" in warnings[1]
+    # Not silently changed: stored exactly as written.
+    assert "=SUM(A1)" in (tiny / "partnerships.csv").read_text(encoding="utf-8")
+
+
+def test_decimal_comma_note_only_when_one_was_read(tiny: Path) -> None:
+    head = "partnership_id;date;perspective;kind;delivery_policy\n"
+    plain = read_source("p.csv", (head + "alpha;2025-01-02;donor;actual;2\n").encode())
+    plan = plan_import(tiny, plain, guess_mapping(list(plain.frame.columns), []) | AXIS_MAP)
+    assert plan.ok and not any("Decimal comma" in n for n in plan.notes)
+    comma = read_source("c.csv", (head + "alpha;2025-01-02;donor;actual;2,5\n").encode())
+    plan = plan_import(tiny, comma, guess_mapping(list(comma.frame.columns), []) | AXIS_MAP)
+    assert plan.new_placements[0]["delivery_policy"] == "2.5"
+    assert "Decimal commas (2,5) were read as decimal points in 1 cell." in plan.notes
+    book = Workbook()
+    book.active.append(["partnership_id", "date", "perspective", "kind", "delivery_policy"])
+    book.active.append(["alpha", "2025-01-02", "donor", "actual", 2.5])
+    data = io.BytesIO()
+    book.save(data)
+    xlsx = read_source("b.xlsx", data.getvalue())
+    plan = plan_import(tiny, xlsx, guess_mapping(list(xlsx.frame.columns), []) | AXIS_MAP)
+    assert plan.ok and not any("Decimal comma" in n for n in plan.notes)
+
+
+def test_cli_import_of_a_folder_says_it_is_a_folder(tiny: Path, tmp_path: Path) -> None:
+    out = cli("import", str(tmp_path), "--data", str(tiny))
+    assert out.returncode == 2
+    assert f"error: {tmp_path} is a folder; give a .csv or .xlsx file" in out.stderr
+
+
+def test_cli_check_speaks_command_line(tiny: Path, tmp_path: Path) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_text(
+        "Code,Name,date,perspective,kind,delivery_policy\n"
+        "X1,Alpha Water Alliance,2025-01-02,donor,actual,1\n"
+    )
+    out = cli("import", str(path), "--data", str(tiny), "--dry-run")
+    assert "check: The column 'Code'" in out.stdout
+    assert "not in the file" not in out.stdout + out.stderr
+    assert "--confirm" in out.stderr and "--mapping" in out.stderr

@@ -79,8 +79,10 @@ def test_an_import_replacing_a_row_someone_changed_since_is_refused(tiny: Path) 
     with pytest.raises(StaleDataError, match=r"placements\.csv changed since you loaded"):
         commit_import(tiny, plan, on_duplicate="replace", user="t")
     assert (tiny / "placements.csv").read_bytes() == before
-    # Skipping the duplicate changes no existing row: nothing to refuse.
-    commit_import(tiny, plan, on_duplicate="skip", user="t")
+    # Skipping the duplicate changes no existing row: nothing stale, and nothing to write.
+    with pytest.raises(ValueError, match="nothing to import"):
+        commit_import(tiny, plan, on_duplicate="skip", user="t")
+    assert (tiny / "placements.csv").read_bytes() == before
 
 
 def test_an_import_changing_a_partnership_someone_changed_since_is_refused(tiny: Path) -> None:
