@@ -526,7 +526,10 @@ def setting_up() -> None:
     show_failures("present_pptx", "present_pdf", "present_html")
     no_chromium = export.chromium_problem()
     if no_chromium:
-        st.error(f"The PowerPoint deck and the PDF report cannot be made here. {no_chromium}.")
+        st.error(
+            "The PowerPoint deck and the PDF report cannot be made here. "
+            f"{markdown_text(no_chromium)}."
+        )
     with st.container(horizontal=True):
         download(
             "PowerPoint",
