@@ -460,3 +460,16 @@ def test_a_bad_preview_number_is_a_notice_too(tiny, monkeypatch) -> None:
     at = open_present(tiny, monkeypatch, partnership=["alpha"], preview="²")
     assert heading(at) == "Present"
     assert any(n.startswith("Preview slide '²'") for n in at.link_notices), at.link_notices
+
+
+def test_a_period_beyond_the_data_is_kept_to_its_dates(tiny, monkeypatch) -> None:
+    # The date picker refuses a value outside the data's dates: this crashed the page.
+    at = open_present(tiny, monkeypatch, **{share.FROM: "0001-01-01", share.TO: "9999-12-31"})
+    assert heading(at) == "Present"
+    dates = pp.load_dataset(tiny).placements["date"]
+    first, last = dates.min().date(), dates.max().date()
+    assert at.session_state["present_dates"] == (first, last)
+    assert any(
+        n.startswith("The link's period reaches beyond the placements' dates")
+        for n in at.link_notices
+    ), at.link_notices
