@@ -399,7 +399,7 @@ with tab_edit:
         n = sum(changes.placements_of(full, pid) for pid in removed_ids)
         if n:
             confirm = st.checkbox(
-                f"Also delete the {n} placement(s) of {', '.join(removed_ids)}",
+                f"Also delete the {n} placement(s) of {markdown_text(', '.join(removed_ids))}",
                 key=f"edit_confirm_{snap['gen']}",
             )
     c1, c2, _ = st.columns([1, 1, 3])
@@ -425,9 +425,9 @@ with tab_edit:
                 folder, ops, action=f"Edited {which}", user=state.user(), expected=snap["signature"]
             )
         except changes.StaleDataError as err:
-            st.error(f"Not saved: {err}.", icon=":material/sync_problem:")
+            st.error(f"Not saved: {markdown_text(err)}.", icon=":material/sync_problem:")
         except changes.ConflictError as err:
-            st.error(f"Not saved: {err}.")
+            st.error(f"Not saved: {markdown_text(err)}.")
         except pp.DataError as err:
             st.error("Not saved: the change would make the data invalid.", icon=":material/error:")
             problems_table(err.problems)
@@ -470,7 +470,7 @@ with tab_history:
             try:
                 done = changes.undo(folder, pick, user=state.user())
             except (changes.ConflictError, pp.DataError, KeyError) as err:
-                st.error(f"Cannot undo: {err}")
+                st.error(f"Cannot undo: {markdown_text(err)}")
             else:
                 state.refresh()
                 st.session_state.pop(EDIT, None)

@@ -95,11 +95,11 @@ if pid == NEW:
         st.text_area("Description", key="new_description", height=80)
         st.form_submit_button("Add partnership", type="primary", on_click=_create_partnership)
     for problem in st.session_state.get("new_problems", []):
-        st.error(f"{problem.column or 'row'}: {problem.message}", icon="⚠️")
+        st.error(pp.markdown_text(f"{problem.column or 'row'}: {problem.message}"), icon="⚠️")
     st.stop()
 
 if flash := st.session_state.pop("plot_flash", None):
-    st.success(flash, icon="✅")
+    st.success(pp.markdown_text(flash), icon="✅")
 
 # ---- perspective, date, kind ------------------------------------------------------------
 options = perspective_options(ds, pid)
@@ -152,12 +152,13 @@ with left:
         on_map = axis.axis_id in (x_axis.axis_id, y_axis.axis_id)
         s_col, na_col = st.columns([4, 1], vertical_alignment="bottom")
         s_col.slider(
-            f"{axis.low_pole} ↔ {axis.high_pole}" + ("  · on the map" if on_map else ""),
+            pp.markdown_text(f"{axis.low_pole} ↔ {axis.high_pole}")
+            + ("  · on the map" if on_map else ""),
             min_value=pp.model.POSITION_MIN,
             max_value=pp.model.POSITION_MAX,
             step=pp.SLIDER_STEP,
             key=pos_key(axis.axis_id),
-            help=axis.description or None,
+            help=pp.markdown_text(axis.description) or None,
             disabled=st.session_state.get(na_key(axis.axis_id), False),
         )
         na_col.checkbox(
@@ -263,7 +264,7 @@ with left:
     if not position:
         st.caption("Assess at least one axis to save.")
     for problem in st.session_state.get("plot_save_problems", []):
-        st.error(f"{problem.column or 'row'}: {problem.message}", icon="⚠️")
+        st.error(pp.markdown_text(f"{problem.column or 'row'}: {problem.message}"), icon="⚠️")
 
 st.header("All placements of this partnership")
 if placements.empty:

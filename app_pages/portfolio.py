@@ -69,7 +69,7 @@ points = pp.portfolio_points(ds, x_axis.axis_id, y_axis.axis_id, flt)
 n_parts = points["partnership_id"].nunique()
 st.caption(
     f"{n_parts} of {len(parts)} partnerships, {len(points)} placements shown"
-    + ("" if perspective == pp.ALL else f", as seen by {perspective}")
+    + ("" if perspective == pp.ALL else f", as seen by {pp.markdown_text(perspective)}")
     + ". Drag a box or lasso, or click points, to list them below."
 )
 

@@ -74,7 +74,15 @@ if share.first_visit("present"):
         if param in link:
             st.session_state[key] = link[param]
     if share.FROM in link or share.TO in link:
-        st.session_state[DATES] = (link.get(share.FROM, first_day), link.get(share.TO, last_day))
+        asked = (link.get(share.FROM, first_day), link.get(share.TO, last_day))
+        # The date picker refuses a value outside the data's dates: keep the period to them.
+        kept = tuple(min(max(day, first_day), last_day) for day in asked)
+        if kept != asked:
+            reading.notices.append(
+                f"The link's period reaches beyond the placements' dates ({first_day} to "
+                f"{last_day}): kept to them."
+            )
+        st.session_state[DATES] = kept
     st.session_state[REVEALED] = list(link.get(share.REVEALED, []))
     st.session_state[ON] = share.SLIDE in link
     st.session_state[SLIDE] = link.get(share.SLIDE, 1)
@@ -534,7 +542,10 @@ def setting_up() -> None:
     show_failures("present_pptx", "present_pdf", "present_html")
     no_chromium = export.chromium_problem()
     if no_chromium:
-        st.error(f"The PowerPoint deck and the PDF report cannot be made here. {no_chromium}.")
+        st.error(
+            "The PowerPoint deck and the PDF report cannot be made here. "
+            f"{markdown_text(no_chromium)}."
+        )
     with st.container(horizontal=True):
         download(
             "PowerPoint",

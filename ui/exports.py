@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from plotting import export
+from plotting.text import markdown_text
 
 #: Session-state key of the failures of this session's downloads: {button key: message}.
 FAILURES = "_export_failures"
@@ -61,7 +62,7 @@ def show_failures(*keys: str) -> None:
     box = _failures()
     for key in keys:
         if message := box.get(key):
-            st.error(message, icon=":material/error:")
+            st.error(markdown_text(message), icon=":material/error:")
 
 
 def download(
@@ -122,7 +123,7 @@ def export_buttons(
             or 2
         )
         if problem := export.chromium_problem():
-            st.error(f"PNG, SVG and PDF cannot be made here. {problem}.")
+            st.error(f"PNG, SVG and PDF cannot be made here. {markdown_text(problem)}.")
         base = export.SIZE_PRESETS[preset or presets[0]][1]
         size = export.ImageSize(base.width, base.height, float(scale))
         vector = export.ImageSize(base.width, base.height, 1.0)

@@ -22,6 +22,7 @@ parameter names are defined here once (the `Field`s and `*_KEYS` below).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -156,11 +157,15 @@ def read_date(params: Params, key: str, what: str, reading: Reading) -> dt.date 
 
 
 def read_number(params: Params, key: str, what: str, reading: Reading) -> int | None:
-    """A positive whole number, or None (with a notice when malformed)."""
+    """A positive whole number, or None (with a notice when malformed).
+
+    Only ASCII digits, at most six: str.isdigit() also accepts '²' (which int() refuses),
+    and int() refuses more than 4,300 digits; no deck has a million slides.
+    """
     value = _last(params, key)
     if value is None:
         return None
-    if not value.isdigit() or int(value) < 1:
+    if not re.fullmatch(r"[0-9]{1,6}", value) or int(value) < 1:
         reading.notices.append(
             f"{what} {_short(value)} in the link is not a number from 1: ignored."
         )

@@ -251,8 +251,11 @@ def test_plot_page_form_refuses_an_unreadable_start(app, tiny: Path) -> None:
     at.text_input(key="new_name").input("Delta")
     at.text_input(key="new_started").input("03/2019")
     at.button[0].click().run()
+    # Shown as text: the message quotes what was typed, so it is Markdown-escaped.
     assert [e.value for e in at.error] == [
-        "started: '03/2019' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
+        pp.markdown_text(
+            "started: '03/2019' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
+        )
     ]
     assert (tiny / "partnerships.csv").read_text() == PARTNERSHIPS
 

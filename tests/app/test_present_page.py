@@ -436,3 +436,40 @@ def test_plot_binding_round_trip(tiny, monkeypatch) -> None:
     assert at.selectbox(key="plot_perspective").value == "donor"
     at.selectbox(key="plot_partnership").set_value("alpha").run()
     assert url(at)["partnership"] == ["alpha"]
+
+
+@pytest.mark.parametrize(
+    ("slide", "shown"),
+    [("²", "'²'"), ("٣", "'٣'"), ("1" * 5000, None), ("-2", "'-2'"), ("0", "'0'")],
+    ids=["superscript-two", "arabic-indic-three", "5000-digits", "negative", "zero"],
+)
+def test_a_slide_that_is_not_plain_digits_starts_the_builder(
+    tiny, monkeypatch, slide: str, shown: str | None
+) -> None:
+    # '²'.isdigit() is True but int('²') raises, and int() refuses over 4,300 digits.
+    at = open_present(tiny, monkeypatch, partnership=["alpha"], slide=slide)
+    assert heading(at) == "Present"
+    notices = [n for n in at.link_notices if n.startswith("Slide ")]
+    assert len(notices) == 1, at.link_notices
+    assert notices[0].endswith("in the link is not a number from 1: ignored.")
+    if shown:
+        assert notices[0].startswith(f"Slide {shown} ")
+
+
+def test_a_bad_preview_number_is_a_notice_too(tiny, monkeypatch) -> None:
+    at = open_present(tiny, monkeypatch, partnership=["alpha"], preview="²")
+    assert heading(at) == "Present"
+    assert any(n.startswith("Preview slide '²'") for n in at.link_notices), at.link_notices
+
+
+def test_a_period_beyond_the_data_is_kept_to_its_dates(tiny, monkeypatch) -> None:
+    # The date picker refuses a value outside the data's dates: this crashed the page.
+    at = open_present(tiny, monkeypatch, **{share.FROM: "0001-01-01", share.TO: "9999-12-31"})
+    assert heading(at) == "Present"
+    dates = pp.load_dataset(tiny).placements["date"]
+    first, last = dates.min().date(), dates.max().date()
+    assert at.session_state["present_dates"] == (first, last)
+    assert any(
+        n.startswith("The link's period reaches beyond the placements' dates")
+        for n in at.link_notices
+    ), at.link_notices

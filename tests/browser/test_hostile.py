@@ -20,7 +20,12 @@ PAYLOADS = [
     '<b>bold</b><a href="javascript:window.__pwned=1">link</a>',
     "[click](javascript:window.__pwned=1) **strong** $x^2$",
     '=HYPERLINK("http://example.invalid")',
+    # Markdown that would make the page fetch from outside, or link out.
+    "![pwned](http://example.invalid/pwned.png) [out](http://example.invalid/out)",
 ]
+#: The host of every outside address in the payloads: the page must never ask it for anything.
+OUTSIDE = "example.invalid"
+MARKDOWN_IMAGE = PAYLOADS[-1]
 
 
 def url_paths() -> list[str]:
@@ -58,10 +63,31 @@ def hostile_dataset(folder: Path) -> Path:
                 cells["note"] = p
                 if cells["perspective"] == "donor":
                     cells["perspective"] = "donor " + PAYLOADS[0]
+                elif cells["perspective"] == "private":
+                    cells["perspective"] = "private " + MARKDOWN_IMAGE
             writer.writerow([cells[h] for h in header])
         del out
         (folder / name).write_text(buf.getvalue(), encoding="utf-8")
     return folder
+
+
+def settled(page: Page) -> None:
+    """Wait until the page has stopped adding elements and its script is idle.
+
+    A long page (Compare) can still be streaming its last sections when the status
+    widget first looks idle; the user text in them must be checked too.
+    """
+    page.wait_for_function(
+        """() => {
+            const n = document.querySelectorAll(
+                '[data-testid="stMain"] [data-testid="stElementContainer"]').length;
+            const same = n > 0 && n === window.__settleCount;
+            window.__settleCount = n;
+            return same && !document.querySelector('[data-testid="stStatusWidget"]');
+        }""",
+        polling=1000,
+        timeout=60_000,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,11 +109,13 @@ def test_payload_dataset_is_valid(hostile: Server) -> None:
 def test_nothing_runs_or_renders_as_markup(page: Page, hostile: Server, path: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if OUTSIDE in r.url else None)
     page.goto(hostile.url)
     wait_ready(page)
     page.goto(f"{hostile.url}/{path}")
     wait_ready(page)
-    page.wait_for_timeout(1500)
+    settled(page)
     # Hover every chart's points, so that hover labels with user text are drawn too.
     for chart in page.locator('[data-testid="stPlotlyChart"]').all()[:3]:
         box = chart.bounding_box()
@@ -100,6 +128,13 @@ def test_nothing_runs_or_renders_as_markup(page: Page, hostile: Server, path: st
             pwned: window.__pwned === 1,
             imgs: document.querySelectorAll('img[src="x"]').length,
             svgs: document.querySelectorAll('svg[onload]').length,
+            outsideImgs: Array.from(document.querySelectorAll('img')).filter(i =>
+                (i.getAttribute('src') || '').includes('example.invalid')).length,
+            // A Markdown link shows other text than where it goes. (A bare address that
+            // a user typed is linked as itself, as GitHub's Markdown does: not hidden.)
+            hiddenLinks: Array.from(document.querySelectorAll('a')).filter(a =>
+                (a.getAttribute('href') || '').includes('example.invalid')
+                && a.textContent.trim() !== a.getAttribute('href')).length,
             scripts: Array.from(document.scripts).filter(s => s.textContent.includes('__pwned')).length,
             jsLinks: Array.from(document.querySelectorAll('a')).filter(a =>
                 ((a.getAttribute('href') || '') + (a.getAttribute('xlink:href') || ''))
@@ -113,6 +148,8 @@ def test_nothing_runs_or_renders_as_markup(page: Page, hostile: Server, path: st
     assert state == {
         "pwned": False,
         "imgs": 0,
+        "outsideImgs": 0,
+        "hiddenLinks": 0,
         "svgs": 0,
         "scripts": 0,
         "jsLinks": 0,
@@ -120,5 +157,6 @@ def test_nothing_runs_or_renders_as_markup(page: Page, hostile: Server, path: st
         "boldSvg": 0,
     }
     assert dialogs == []
+    assert outside == []
     text = page.locator('[data-testid="stApp"]').inner_text()
     assert "Traceback" not in text
