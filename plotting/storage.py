@@ -49,6 +49,7 @@ from plotting.model import (
     Problem,
 )
 from plotting.validation import (
+    DROPPED_ROWS,
     _first_bytes,
     left_out_axes,
     left_out_partnerships,
@@ -221,6 +222,7 @@ def _read_records(text: str, name: str, problems: list[Problem]) -> pd.DataFrame
     header = _mangle_header(records[0])
     width = len(header)
     cells, rows = [], []
+    dropped: list[tuple[int, dict[str, str]]] = []
     for row, record in enumerate(records[1:], start=2):
         if not record or record == [""]:
             continue
@@ -236,6 +238,7 @@ def _read_records(text: str, name: str, problems: list[Problem]) -> pd.DataFrame
                     "a comma without quotes around it, or a column lacks its header",
                 )
             )
+            dropped.append((row, dict(zip(header, record[:width], strict=False))))
             continue
         cells.append(record[:width] + [""] * (width - len(record)))
         rows.append(row)
@@ -244,6 +247,9 @@ def _read_records(text: str, name: str, problems: list[Problem]) -> pd.DataFrame
         frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in header})
     _check_header(frame, name, problems)
     frame["_row"] = np.asarray(rows, dtype=np.int64)
+    # The rows left out, as far as their cells can be matched to the header: the
+    # validators leave out what refers to them (a partnership's placements) quietly.
+    frame.attrs[DROPPED_ROWS] = dropped
     return frame
 
 

@@ -69,6 +69,9 @@ PARTIAL_DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
 LEFT_OUT_NOTE = re.compile(
     r"; (?:its|their) (?:\d+ )?placements? (?:is|are) left out until this is fixed$"
 )
+#: Key of a raw frame's `attrs` listing rows the reader left out (too many cells), as
+#: (spreadsheet row, {column: cell}): what refers to them is left out quietly.
+DROPPED_ROWS = "dropped_rows"
 #: Row numbers as a spreadsheet shows them: the header is row 1, data starts at row 2.
 FIRST_DATA_ROW = 2
 #: Never list more than this many problems of one kind; a summary line says how many more.
@@ -800,14 +803,23 @@ def left_out_partnerships(raw: pd.DataFrame, valid: pd.DataFrame) -> dict[str, i
     Their placements are left out with them, without a problem each: the
     partnership's own problem says how many (`note_left_out`).
     """
-    if len(raw) == len(valid) or "partnership_id" not in raw.columns:
+    dropped = _dropped_rows(raw, "partnership_id")
+    if (len(raw) == len(valid) and not dropped) or "partnership_id" not in raw.columns:
         return {}
     known = set(valid["partnership_id"])
     out: dict[str, int] = {}
-    for pid, row in zip(raw["partnership_id"], _row_numbers(raw), strict=True):
+    pairs = [*zip(raw["partnership_id"], _row_numbers(raw), strict=True), *dropped]
+    for pid, row in sorted(pairs, key=lambda pair: pair[1]):
         if pid and pid not in known:
             out.setdefault(str(pid), int(row))
     return out
+
+
+def _dropped_rows(raw: pd.DataFrame, column: str) -> list[tuple[str, int]]:
+    """(cell of `column`, spreadsheet row) of each row the reader left out (`DROPPED_ROWS`)."""
+    return [
+        (cells[column], row) for row, cells in raw.attrs.get(DROPPED_ROWS, ()) if cells.get(column)
+    ]
 
 
 def left_out_axes(raw: pd.DataFrame, axes: list[Axis]) -> dict[str, int]:
@@ -816,11 +828,13 @@ def left_out_axes(raw: pd.DataFrame, axes: list[Axis]) -> dict[str, int]:
     Their columns in placements.csv are left out with them, quietly: the axis' own
     problem says so.
     """
-    if "axis_id" not in raw.columns or len(raw) == len(axes):
+    dropped = _dropped_rows(raw, "axis_id")
+    if "axis_id" not in raw.columns or (len(raw) == len(axes) and not dropped):
         return {}
     known = {a.axis_id for a in axes}
     out: dict[str, int] = {}
-    for axis_id, row in zip(raw["axis_id"], _row_numbers(raw), strict=True):
+    pairs = [*zip(raw["axis_id"], _row_numbers(raw), strict=True), *dropped]
+    for axis_id, row in sorted(pairs, key=lambda pair: pair[1]):
         if axis_id and axis_id not in known and axis_id not in PLACEMENT_RESERVED:
             out.setdefault(str(axis_id), int(row))
     return out
