@@ -48,6 +48,7 @@ from plotting.model import (
     Dataset,
     Problem,
 )
+from plotting.text import control_characters, control_message, without_control_characters
 from plotting.validation import (
     DROPPED_ROWS,
     _first_bytes,
@@ -268,8 +269,21 @@ def _mangle_header(cells: list[str]) -> list[str]:
 
 
 def _check_header(frame: pd.DataFrame, name: str, problems: list[Problem]) -> None:
-    """Report blank or duplicated header cells (pandas renames them silently)."""
+    """Report bad header cells: blank, duplicated, or holding control characters.
+
+    pandas renames blank and repeated names silently; a control character is named
+    with its column (the name without it).
+    """
     for col in frame.columns:
+        if found := control_characters(str(col)):
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    without_control_characters(str(col)),
+                    f"the column name {control_message(found)}",
+                )
+            )
         if str(col).startswith("Unnamed: "):
             problems.append(Problem(name, 1, None, "a header cell is blank; name every column"))
         elif re.fullmatch(r".+\.\d+", str(col)) and str(col).rsplit(".", 1)[0] in frame.columns:

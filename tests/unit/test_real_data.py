@@ -641,3 +641,20 @@ def test_a_long_axis_row_takes_its_column_along_in_one_problem(tmp_path: Path) -
         "its header; its column in placements.csv is left out until this is fixed"
     ]
     assert ds.axis_ids == ["delivery_policy", "regulation_innovation"]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "fast path"])
+@pytest.mark.parametrize("char", ["\x07", "\x00", "\x7f", "\ufffe"])
+def test_a_control_character_in_a_header_cell_is_one_located_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, char: str, large: bool
+) -> None:
+    if large:
+        monkeypatch.setattr(storage, "FAST_READ_MIN_BYTES", 0)
+    header, rest = PARTNERSHIPS.split("\n", 1)
+    text = f"{header},no{char}tes\n" + "".join(line + ",x\n" for line in rest.splitlines())
+    ds = pp.load_dataset(write_dataset(tmp_path / "d", partnerships=text))
+    assert messages(ds) == [
+        "partnerships.csv, row 1, column 'notes': the column name contains a control "
+        f"character U+{ord(char):04X} that no spreadsheet shows; delete it"
+    ]
+    assert len(ds.partnerships) == 3
