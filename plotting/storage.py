@@ -106,6 +106,15 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
     except FileNotFoundError:
         problems.append(Problem(name, None, None, f"file is missing from {path.parent}"))
         return None
+    except IsADirectoryError:
+        problems.append(
+            Problem(name, None, None, f"{name} is a folder, not a file; put the CSV file there")
+        )
+        return None
+    except OSError as err:  # no permission, a device error…
+        reason = err.strerror or type(err).__name__
+        problems.append(Problem(name, None, None, f"file cannot be read: {reason}"))
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
