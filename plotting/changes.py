@@ -477,7 +477,8 @@ def table_ops(
     cols = [c for c in edited.columns if c in table.header]
     kept = set()
     for idx, values in edited.iterrows():
-        cells = {c: _cell(values[c]) for c in cols}
+        # `started` is kept as typed (spaces too): ' 2019 ' is refused, as on load.
+        cells = {c: _cell(values[c], strip=c != "started") for c in cols}
         if isinstance(idx, int) and idx in positions:
             kept.add(idx)
             old = table.rows[idx]
@@ -492,15 +493,20 @@ def table_ops(
     return ops
 
 
-def _cell(value: object) -> str:
-    """An editor cell as CSV text (None/NaN = blank, whole floats without .0)."""
+def _cell(value: object, *, strip: bool = True) -> str:
+    """An editor cell as CSV text (None/NaN = blank, whole floats without .0).
+
+    Text is stripped of surrounding spaces unless `strip` is False (a cell of only
+    spaces is blank either way).
+    """
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
-    return str(value).strip()
+    text = str(value)
+    return text.strip() if strip or not text.strip() else text
 
 
 def partnership_cascade(tables: dict[str, Table], ops: list[Op]) -> list[Op]:

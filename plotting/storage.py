@@ -971,7 +971,11 @@ def partnership_record(partnership: Mapping[str, object]) -> dict[str, str]:
     started = partnership.get("started")
     if hasattr(started, "strftime"):
         record["started"] = started.strftime("%Y-%m-%d")  # type: ignore[union-attr]
-    # Otherwise `started` is written as typed: 2019, 2019-03 or 2019-03-14.
+    elif isinstance(started, str) and started.strip():
+        # Otherwise `started` is kept as typed, spaces too, so that ' 2019 ' is refused
+        # with its cell (as placement dates are, and as the Data page's cell check does)
+        # rather than changed silently.
+        record["started"] = started
     if "partners" in record:
         names = [p.strip() for p in record["partners"].replace("\n", ";").split(";")]
         record["partners"] = "; ".join(p for p in names if p)

@@ -658,3 +658,49 @@ def test_a_control_character_in_a_header_cell_is_one_located_problem(
         f"character U+{ord(char):04X} that no spreadsheet shows; delete it"
     ]
     assert len(ds.partnerships) == 3
+
+
+# ---- a started with surrounding spaces is refused everywhere, never changed ---------------------
+
+SPACED = [" 2019 ", "2019 ", " 2019-03", "2019-03-14\t"]
+
+
+def _spaced_problem(value: str, row: int) -> list[str]:
+    return [
+        f"partnerships.csv, row {row}, column 'started': {value!r} is not a date; "
+        "expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
+    ]
+
+
+@pytest.mark.parametrize("value", SPACED)
+def test_a_spaced_started_is_refused_on_load(tmp_path: Path, value: str) -> None:
+    folder = write_dataset(tmp_path / "d", partnerships=with_started(value))
+    assert messages(pp.load_dataset(folder)) == _spaced_problem(value, 2)
+
+
+@pytest.mark.parametrize("value", SPACED)
+def test_a_new_partnership_with_a_spaced_started_is_refused(tiny: Path, value: str) -> None:
+    with pytest.raises(pp.DataError) as err:
+        pp.add_partnership(tiny, {"partnership_id": "delta", "name": "D", "started": value})
+    assert [str(p) for p in err.value.problems] == _spaced_problem(value, 5)
+    assert (tiny / "partnerships.csv").read_text() == PARTNERSHIPS
+
+
+@pytest.mark.parametrize("value", SPACED)
+def test_an_edit_to_a_spaced_started_is_refused(tiny: Path, value: str) -> None:
+    assert _edit_alpha(tiny, started=value) == _spaced_problem(value, 2)
+    # The Data page's way: its edited table turned into ops, as the page does.
+    table = changes.load_tables(tiny)[PARTNERSHIPS_FILE]
+    edited = table.frame()
+    edited.loc[0, "started"] = value
+    ops = changes.table_ops(PARTNERSHIPS_FILE, table, edited)
+    assert [op.after["started"] for op in ops] == [value]
+    with pytest.raises(pp.DataError) as err:
+        changes.commit(tiny, ops, action="Edited partnerships.csv", user="tester")
+    assert [str(p) for p in err.value.problems] == _spaced_problem(value, 2)
+    assert (tiny / "partnerships.csv").read_text() == PARTNERSHIPS
+
+
+def test_a_blank_started_of_spaces_is_blank(tiny: Path) -> None:
+    record = pp.add_partnership(tiny, {"partnership_id": "delta", "name": "D", "started": "  "})
+    assert record["started"] == ""
