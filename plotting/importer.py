@@ -40,6 +40,9 @@ from plotting.model import (
 from plotting.storage import folder_lock, format_number
 from plotting.text import control_characters, is_blank, without_control_characters
 
+# Years accepted in dates people write: the validator's, so that what is imported loads.
+from plotting.validation import YEARS
+
 #: Largest upload accepted (also Streamlit's server.maxUploadSize, in MB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAPPINGS_FILE = "import-mappings.json"
@@ -414,8 +417,9 @@ _MONTH_YY = re.compile(rf"^{_MONTH_WORD}-(\d{{2}})$")  # Excel's 'mmm-yy': Mar-1
 _YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _MONTH_SLASH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 _ONLY_YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
-#: Years accepted in dates people write (a 4-digit number outside is not a year).
-YEARS = range(1800, 2201)
+#: A midnight time after a date, as pandas and spreadsheets write a date stored as a
+#: timestamp: '2019-03-14 00:00:00', '2019-03-14T00:00:00', '2019-03-14T00:00:00.000'.
+_MIDNIGHT = re.compile(r"[T ]00:00(?::00(?:\.0+)?)?$")
 
 
 def _fold(text: str) -> str:
@@ -444,8 +448,7 @@ def clean_date(value: str, *, dayfirst: bool = True) -> str | None:
     text = " ".join(str(value).split())
     if not text:
         return None
-    if text.endswith("00:00:00"):
-        text = text[:-8].strip()
+    text = _MIDNIGHT.sub("", text)
     m = _NUMERIC_DATE.match(text)
     if m:
         a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -65,6 +65,9 @@ PARTIAL_DATE_RE = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 PARTIAL_DATE_INPUT_RE = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$"
 #: What a partial date should look like, for messages and forms.
 PARTIAL_DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
+#: The years a date may have, in a file and in an import alike (`started` and placement
+#: dates): a four-digit number outside is taken for a typing mistake, not a year.
+YEARS = range(1800, 2201)
 #: The note added to a dropped partnership's problem when placements refer to it.
 LEFT_OUT_NOTE = re.compile(
     r"; (?:its|their) (?:\d+ )?placements? (?:is|are) left out until this is fixed$"
@@ -576,7 +579,8 @@ def _check_dates(
     blank = distinct.eq("").to_numpy()
     shaped = distinct.str.fullmatch(DATE_RE).fillna(False).to_numpy(dtype=bool)
     parsed = pd.to_datetime(distinct.where(shaped), format="%Y-%m-%d", errors="coerce")
-    good = ~parsed.isna().to_numpy()
+    good = ~parsed.isna().to_numpy() & _in_years(distinct)
+    parsed = parsed.where(good)
     bad = (~good & ~blank if not required else ~good)[codes]
     if bad.any():
         values = distinct.to_numpy()[codes[bad]]
@@ -586,7 +590,7 @@ def _check_dates(
             rows[bad],
             column,
             (
-                f"{_short(v)} is not a date; expected YYYY-MM-DD, e.g. 2024-03-15"
+                _not_a_date(v, "YYYY-MM-DD, e.g. 2024-03-15")
                 if v
                 else f"{column} is blank; expected a date as YYYY-MM-DD"
                 for v in values
@@ -594,6 +598,22 @@ def _check_dates(
         )
     dates = pd.Series(parsed.to_numpy()[codes], index=series.index, name=series.name)
     return dates, ~bad
+
+
+def _in_years(values: pd.Series) -> np.ndarray:
+    """Which values start with a four-digit year in `YEARS` (the rest of them unchecked)."""
+    years = pd.to_numeric(values.str.slice(0, 4).where(values.str.match(r"\d{4}")), "coerce")
+    return years.between(YEARS.start, YEARS.stop - 1).fillna(False).to_numpy(dtype=bool)
+
+
+def _not_a_date(value: str, expected: str) -> str:
+    """Why a value is no date: its year is out of `YEARS`, or it is no date at all."""
+    if re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", value) and int(value[:4]) not in YEARS:
+        return (
+            f"{_short(value)} is not a date: the year is not from {YEARS.start} to "
+            f"{YEARS.stop - 1}; expected {expected}"
+        )
+    return f"{_short(value)} is not a date; expected {expected}"
 
 
 # ---- partial dates (a partnership's `started`) -------------------------------------------
@@ -611,7 +631,7 @@ def _partial_dates(values: pd.Series) -> np.ndarray:
         for v, ok in zip(text, shaped, strict=True)
     ]
     parsed = pd.to_datetime(pd.Series(full, dtype=object), format="%Y-%m-%d", errors="coerce")
-    return shaped & ~parsed.isna().to_numpy()
+    return shaped & ~parsed.isna().to_numpy() & _in_years(values.astype("str"))
 
 
 def partial_date_problem(value: str) -> str | None:
@@ -619,7 +639,7 @@ def partial_date_problem(value: str) -> str | None:
     value = value.strip()
     if not value or _partial_dates(pd.Series([value], dtype="str"))[0]:
         return None
-    return f"{_short(value)} is not a date; expected {PARTIAL_DATE_HINT}"
+    return _not_a_date(value, PARTIAL_DATE_HINT)
 
 
 def _check_partial_dates(
@@ -641,10 +661,7 @@ def _check_partial_dates(
             file,
             rows[bad],
             column,
-            (
-                f"{_short(v)} is not a date; expected {PARTIAL_DATE_HINT}"
-                for v in distinct.to_numpy()[codes[bad]]
-            ),
+            (_not_a_date(v, PARTIAL_DATE_HINT) for v in distinct.to_numpy()[codes[bad]]),
         )
     return bad
 
