@@ -29,6 +29,7 @@ from plotting.analysis import slugify, unique_id
 from plotting.changes import Op, Table, commit, load_tables
 from plotting.history import Change
 from plotting.model import (
+    DATA_FILES,
     KINDS,
     PARTNERSHIP_COLUMNS,
     PARTNERSHIPS_FILE,
@@ -37,7 +38,7 @@ from plotting.model import (
     PLACEMENTS_FILE,
     Problem,
 )
-from plotting.storage import folder_lock, format_number
+from plotting.storage import folder_lock, format_number, separator_problem
 from plotting.text import control_characters, is_blank, without_control_characters
 
 # Years accepted in dates people write: the validator's, so that what is imported loads.
@@ -669,6 +670,14 @@ def plan_import(
         expected=data_signature(folder),
         warnings=list(source.warnings),
     )
+    # A data file that is itself semicolon- or tab-separated cannot take rows: say how
+    # to bring it in (move it out first) rather than refusing every row.
+    for name in DATA_FILES:
+        header = tables[name].header
+        if len(header) == 1 and (found := separator_problem(name, header[0])):
+            plan.problems.append(found)
+    if plan.problems:
+        return plan
     frame = source.frame
     col = {f: c for f, c in mapping.items() if c and c in frame.columns and not f.startswith(EXTRA)}
     axes_header = [

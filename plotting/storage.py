@@ -147,17 +147,9 @@ def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if not text.strip():
         problems.append(Problem(path.name, 1, None, "file is empty; expected a header row"))
         return None
-    separator = _other_separator(text)
-    if separator:
-        problems.append(
-            Problem(
-                path.name,
-                1,
-                None,
-                f"{path.name} looks {separator}-separated (as Excel saves in many countries); "
-                "this folder needs comma-separated files: use Data → Import to bring it in",
-            )
-        )
+    problem = separator_problem(path.name, text)
+    if problem is not None:
+        problems.append(problem)
         return None
     large = len(text) >= FAST_READ_MIN_BYTES
     try:
@@ -190,6 +182,34 @@ def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
 #: pandas' message for a row with more cells than the header.
 _TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
 _SEPARATORS = {";": "semicolon", "\t": "tab"}
+
+
+def separator_problem(name: str, text: str) -> Problem | None:
+    """The problem of a data file separated by semicolons or tabs, with advice that works.
+
+    placements.csv and partnerships.csv are brought in by the import, once moved out
+    of the folder (the import then writes a new, comma-separated file); axes.csv is
+    not imported, so it is saved again as comma-separated.
+    """
+    separator = _other_separator(text)
+    if separator is None:
+        return None
+    stem = name.rsplit(".", 1)[0]
+    if name == AXES_FILE:
+        advice = "open it in your spreadsheet program and save it as 'CSV UTF-8 (comma delimited)'"
+    else:
+        advice = (
+            f"move it out of the data folder (or rename it, e.g. to {stem}-{separator}s.csv), "
+            "then bring it in with Data → Import (or python -m plotting import), which "
+            f"writes a new {name}"
+        )
+    return Problem(
+        name,
+        1,
+        None,
+        f"{name} looks {separator}-separated (as Excel saves in many countries); "
+        f"this folder needs comma-separated files: {advice}",
+    )
 
 
 def _other_separator(text: str) -> str | None:

@@ -347,7 +347,9 @@ def test_a_semicolon_or_tab_file_says_so(
     folder = write_dataset(tmp_path / "d", placements=text)
     assert messages(pp.load_dataset(folder)) == [
         f"placements.csv, row 1: placements.csv looks {word}-separated (as Excel saves in many "
-        "countries); this folder needs comma-separated files: use Data → Import to bring it in"
+        "countries); this folder needs comma-separated files: move it out of the data folder "
+        f"(or rename it, e.g. to placements-{word}s.csv), then bring it in with Data → Import "
+        "(or python -m plotting import), which writes a new placements.csv"
     ]
 
 
@@ -552,9 +554,16 @@ def test_an_unreadable_reference_file_is_the_only_problem(tmp_path: Path, name: 
     texts = {"axes.csv": AXES, "partnerships.csv": PARTNERSHIPS}
     key = name.removesuffix(".csv")
     folder = write_dataset(tmp_path / "d", **{key: texts[name].replace(",", ";")})
+    advice = {
+        "axes.csv": "open it in your spreadsheet program and save it as 'CSV UTF-8 (comma "
+        "delimited)'",
+        "partnerships.csv": "move it out of the data folder (or rename it, e.g. to "
+        "partnerships-semicolons.csv), then bring it in with Data → Import (or python -m "
+        "plotting import), which writes a new partnerships.csv",
+    }[name]
     assert messages(pp.load_dataset(folder)) == [
         f"{name}, row 1: {name} looks semicolon-separated (as Excel saves in many countries); "
-        "this folder needs comma-separated files: use Data → Import to bring it in"
+        f"this folder needs comma-separated files: {advice}"
     ]
 
 
@@ -704,3 +713,60 @@ def test_an_edit_to_a_spaced_started_is_refused(tiny: Path, value: str) -> None:
 def test_a_blank_started_of_spaces_is_blank(tiny: Path) -> None:
     record = pp.add_partnership(tiny, {"partnership_id": "delta", "name": "D", "started": "  "})
     assert record["started"] == ""
+
+
+# ---- a semicolon-separated data file: the advice, followed literally, brings it in -------------
+
+
+def _semicolons(text: str) -> str:
+    """A CSV text as Excel saves it where the comma is the decimal mark."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(csv.reader(io.StringIO(text)))
+    return out.getvalue().replace("1.5", "1,5").replace("2.5", "2,5")
+
+
+@pytest.mark.parametrize("name", [PLACEMENTS_FILE, PARTNERSHIPS_FILE])
+def test_following_the_separator_advice_loads_the_data(tmp_path: Path, name: str) -> None:
+    from plotting.importer import EXTRA, commit_import, guess_mapping, plan_import, read_source
+
+    original = {PLACEMENTS_FILE: PLACEMENTS, PARTNERSHIPS_FILE: PARTNERSHIPS}[name]
+    key = name.removesuffix(".csv")
+    folder = write_dataset(tmp_path / "d", **{key: _semicolons(original)})
+    before = pp.load_dataset(folder)
+    (problem,) = before.problems
+    # Importing the file where it is cannot work: the import says what to do instead.
+    source = read_source(name, (folder / name).read_bytes())
+    mapping = guess_mapping(list(source.frame.columns), before.axes)
+    plan = plan_import(folder, source, mapping)
+    assert [str(p) for p in plan.problems] == [str(problem)]
+    # "move it out of the data folder (or rename it …)"
+    moved = folder / f"{key}-semicolons.csv"
+    (folder / name).rename(moved)
+    # "then bring it in with Data → Import", keeping its extra columns (region)
+    source = read_source(moved.name, moved.read_bytes())
+    mapping = guess_mapping(list(source.frame.columns), before.axes)
+    mapping |= {f"{EXTRA}{c}": c for c in source.frame.columns if c not in mapping.values()}
+    plan = plan_import(folder, source, mapping)
+    assert plan.problems == []
+    commit_import(folder, plan, user="tester")
+    after = pp.load_dataset(folder)
+    assert after.problems == []
+    assert len(after.placements) == 7 and len(after.partnerships) == 3
+    expected = pp.load_dataset(write_dataset(tmp_path / "e"))
+    columns = [c for c in expected.placements.columns if c != "_row"]
+    pd.testing.assert_frame_equal(
+        after.placements[columns]
+        .sort_values(["partnership_id", "date", "perspective", "kind"])
+        .reset_index(drop=True),
+        expected.placements[columns]
+        .sort_values(["partnership_id", "date", "perspective", "kind"])
+        .reset_index(drop=True),
+        check_like=True,
+    )
+    if name == PARTNERSHIPS_FILE:
+        table = after.partnerships.set_index("partnership_id")
+        assert table.loc["alpha", "region"] == "East Africa"
+        assert table.loc["alpha", "description"] == 'Kiosks, pipes and "policy" work'
