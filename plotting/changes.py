@@ -26,7 +26,17 @@ from pathlib import Path
 import pandas as pd
 
 from plotting.history import Change, Op, new_change, read_history, record, undone_ids
-from plotting.model import AXES_FILE, DATA_FILES, PARTNERSHIPS_FILE, PLACEMENTS_FILE, Problem
+from plotting.model import (
+    AXES_COLUMNS,
+    AXES_FILE,
+    DATA_FILES,
+    PARTNERSHIP_COLUMNS,
+    PARTNERSHIPS_FILE,
+    PLACEMENT_KEY,
+    PLACEMENT_OPTIONAL,
+    PLACEMENTS_FILE,
+    Problem,
+)
 from plotting.storage import DataError, _fsync_dir, folder_lock
 from plotting.storage import _encode_rows as encode_rows
 from plotting.text import without_control_characters
@@ -337,7 +347,7 @@ def commit(
     folder = Path(folder)
     touched = sorted({op.file for op in ops})
     with folder_lock(folder):
-        tables = {name: read_table(folder / name) for name in DATA_FILES}
+        tables = load_tables(folder)
         _refuse_cutting_rows(tables, touched)
         before_problems = _validate(tables)
         before = Counter(_kind(p) for p in before_problems)
@@ -455,8 +465,30 @@ def conflict(folder: Path | str, ops: list[Op]) -> ConflictError | None:
 
 
 def load_tables(folder: Path | str) -> dict[str, Table]:
-    """The three files as text tables, for an editor."""
-    return {name: read_table(Path(folder) / name) for name in DATA_FILES}
+    """The three files as text tables, for an editor.
+
+    A missing file is an empty table under the usual header (placements.csv: with a
+    column for each axis), so that an import or an edit creates it: a file moved out
+    of the folder (say, a semicolon-separated one, to be imported) can come back.
+    """
+    folder = Path(folder)
+    tables: dict[str, Table] = {}
+    for name in DATA_FILES:
+        try:
+            tables[name] = read_table(folder / name)
+        except FileNotFoundError:
+            tables[name] = Table(_usual_header(name, tables.get(AXES_FILE)), [])
+    return tables
+
+
+def _usual_header(name: str, axes: Table | None) -> list[str]:
+    """The header a new data file gets (placements.csv's axes from the axes table)."""
+    if name == AXES_FILE:
+        return list(AXES_COLUMNS)
+    if name == PARTNERSHIPS_FILE:
+        return list(PARTNERSHIP_COLUMNS)
+    axis_ids = [r.get("axis_id", "") for r in axes.rows] if axes is not None else []
+    return [*PLACEMENT_KEY, *(a for a in axis_ids if a), *PLACEMENT_OPTIONAL]
 
 
 def table_ops(
@@ -480,7 +512,8 @@ def table_ops(
     cols = [c for c in edited.columns if c in table.header]
     kept = set()
     for idx, values in edited.iterrows():
-        cells = {c: _cell(values[c]) for c in cols}
+        # `started` is kept as typed (spaces too): ' 2019 ' is refused, as on load.
+        cells = {c: _cell(values[c], strip=c != "started") for c in cols}
         if isinstance(idx, int) and idx in positions:
             kept.add(idx)
             old = table.rows[idx]
@@ -495,15 +528,20 @@ def table_ops(
     return ops
 
 
-def _cell(value: object) -> str:
-    """An editor cell as CSV text (None/NaN = blank, whole floats without .0)."""
+def _cell(value: object, *, strip: bool = True) -> str:
+    """An editor cell as CSV text (None/NaN = blank, whole floats without .0).
+
+    Text is stripped of surrounding spaces unless `strip` is False (a cell of only
+    spaces is blank either way).
+    """
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")  # type: ignore[union-attr]
-    return str(value).strip()
+    text = str(value)
+    return text.strip() if strip or not text.strip() else text
 
 
 def partnership_cascade(tables: dict[str, Table], ops: list[Op]) -> list[Op]:

@@ -31,8 +31,13 @@ def _validate(args: argparse.Namespace) -> int:
     if dataset.problems:
         for problem in dataset.problems:
             print(problem)
+        # Only the files that have problems, in their usual order.
+        with_problems = {p.file for p in dataset.problems}
+        files = [f for f in DATA_FILES if f in with_problems] + sorted(
+            with_problems.difference(DATA_FILES)
+        )
         print(
-            f"{folder}: {len(dataset.problems)} problem(s) found in {', '.join(DATA_FILES)}",
+            f"{folder}: {len(dataset.problems)} problem(s) found in {', '.join(files)}",
             file=sys.stderr,
         )
         return 1

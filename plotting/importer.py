@@ -29,6 +29,7 @@ from plotting.analysis import slugify, unique_id
 from plotting.changes import Op, Table, commit, load_tables
 from plotting.history import Change
 from plotting.model import (
+    DATA_FILES,
     KINDS,
     PARTNERSHIP_COLUMNS,
     PARTNERSHIPS_FILE,
@@ -37,13 +38,16 @@ from plotting.model import (
     PLACEMENTS_FILE,
     Problem,
 )
-from plotting.storage import folder_lock, format_number
+from plotting.storage import folder_lock, format_number, separator_problem
 from plotting.text import (
     control_characters,
     is_blank,
     runs_as_formula,
     without_control_characters,
 )
+
+# Years accepted in dates people write: the validator's, so that what is imported loads.
+from plotting.validation import YEARS
 
 #: Largest upload accepted (also Streamlit's server.maxUploadSize, in MB).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -412,8 +416,9 @@ _MONTH_YY = re.compile(rf"^{_MONTH_WORD}-(\d{{2}})$")  # Excel's 'mmm-yy': Mar-1
 _YEAR_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _MONTH_SLASH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 _ONLY_YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
-#: Years accepted in dates people write (a 4-digit number outside is not a year).
-YEARS = range(1800, 2201)
+#: A midnight time after a date, as pandas and spreadsheets write a date stored as a
+#: timestamp: '2019-03-14 00:00:00', '2019-03-14T00:00:00', '2019-03-14T00:00:00.000'.
+_MIDNIGHT = re.compile(r"[T ]00:00(?::00(?:\.0+)?)?$")
 
 
 def _fold(text: str) -> str:
@@ -442,8 +447,7 @@ def clean_date(value: str, *, dayfirst: bool = True) -> str | None:
     text = " ".join(str(value).split())
     if not text:
         return None
-    if text.endswith("00:00:00"):
-        text = text[:-8].strip()
+    text = _MIDNIGHT.sub("", text)
     m = _NUMERIC_DATE.match(text)
     if m:
         a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -682,6 +686,14 @@ def plan_import(
         warnings=list(source.warnings),
         rows=len(source.frame),
     )
+    # A data file that is itself semicolon- or tab-separated cannot take rows: say how
+    # to bring it in (move it out first) rather than refusing every row.
+    for name in DATA_FILES:
+        header = tables[name].header
+        if len(header) == 1 and (found := separator_problem(name, header[0])):
+            plan.problems.append(found)
+    if plan.problems:
+        return plan
     frame = source.frame
     col = {f: c for f, c in mapping.items() if c and c in frame.columns and not f.startswith(EXTRA)}
     axes_header = [

@@ -48,7 +48,9 @@ from plotting.model import (
     Dataset,
     Problem,
 )
+from plotting.text import control_characters, control_message, without_control_characters
 from plotting.validation import (
+    DROPPED_ROWS,
     _first_bytes,
     left_out_axes,
     left_out_partnerships,
@@ -104,6 +106,15 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
     except FileNotFoundError:
         problems.append(Problem(name, None, None, f"file is missing from {path.parent}"))
         return None
+    except IsADirectoryError:
+        problems.append(
+            Problem(name, None, None, f"{name} is a folder, not a file; put the CSV file there")
+        )
+        return None
+    except OSError as err:  # no permission, a device error…
+        reason = err.strerror or type(err).__name__
+        problems.append(Problem(name, None, None, f"file cannot be read: {reason}"))
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -136,17 +147,9 @@ def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if not text.strip():
         problems.append(Problem(path.name, 1, None, "file is empty; expected a header row"))
         return None
-    separator = _other_separator(text)
-    if separator:
-        problems.append(
-            Problem(
-                path.name,
-                1,
-                None,
-                f"{path.name} looks {separator}-separated (as Excel saves in many countries); "
-                "this folder needs comma-separated files: use Data → Import to bring it in",
-            )
-        )
+    problem = separator_problem(path.name, text)
+    if problem is not None:
+        problems.append(problem)
         return None
     large = len(text) >= FAST_READ_MIN_BYTES
     try:
@@ -179,6 +182,34 @@ def read_raw(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
 #: pandas' message for a row with more cells than the header.
 _TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
 _SEPARATORS = {";": "semicolon", "\t": "tab"}
+
+
+def separator_problem(name: str, text: str) -> Problem | None:
+    """The problem of a data file separated by semicolons or tabs, with advice that works.
+
+    placements.csv and partnerships.csv are brought in by the import, once moved out
+    of the folder (the import then writes a new, comma-separated file); axes.csv is
+    not imported, so it is saved again as comma-separated.
+    """
+    separator = _other_separator(text)
+    if separator is None:
+        return None
+    stem = name.rsplit(".", 1)[0]
+    if name == AXES_FILE:
+        advice = "open it in your spreadsheet program and save it as 'CSV UTF-8 (comma delimited)'"
+    else:
+        advice = (
+            f"move it out of the data folder (or rename it, e.g. to {stem}-{separator}s.csv), "
+            "then bring it in with Data → Import (or python -m plotting import), which "
+            f"writes a new {name}"
+        )
+    return Problem(
+        name,
+        1,
+        None,
+        f"{name} looks {separator}-separated (as Excel saves in many countries); "
+        f"this folder needs comma-separated files: {advice}",
+    )
 
 
 def _other_separator(text: str) -> str | None:
@@ -221,6 +252,7 @@ def _read_records(text: str, name: str, problems: list[Problem]) -> pd.DataFrame
     header = _mangle_header(records[0])
     width = len(header)
     cells, rows = [], []
+    dropped: list[tuple[int, dict[str, str]]] = []
     for row, record in enumerate(records[1:], start=2):
         if not record or record == [""]:
             continue
@@ -236,6 +268,7 @@ def _read_records(text: str, name: str, problems: list[Problem]) -> pd.DataFrame
                     "a comma without quotes around it, or a column lacks its header",
                 )
             )
+            dropped.append((row, dict(zip(header, record[:width], strict=False))))
             continue
         cells.append(record[:width] + [""] * (width - len(record)))
         rows.append(row)
@@ -244,6 +277,9 @@ def _read_records(text: str, name: str, problems: list[Problem]) -> pd.DataFrame
         frame = pd.DataFrame({c: pd.Series([], dtype="str") for c in header})
     _check_header(frame, name, problems)
     frame["_row"] = np.asarray(rows, dtype=np.int64)
+    # The rows left out, as far as their cells can be matched to the header: the
+    # validators leave out what refers to them (a partnership's placements) quietly.
+    frame.attrs[DROPPED_ROWS] = dropped
     return frame
 
 
@@ -262,8 +298,21 @@ def _mangle_header(cells: list[str]) -> list[str]:
 
 
 def _check_header(frame: pd.DataFrame, name: str, problems: list[Problem]) -> None:
-    """Report blank or duplicated header cells (pandas renames them silently)."""
+    """Report bad header cells: blank, duplicated, or holding control characters.
+
+    pandas renames blank and repeated names silently; a control character is named
+    with its column (the name without it).
+    """
     for col in frame.columns:
+        if found := control_characters(str(col)):
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    without_control_characters(str(col)),
+                    f"the column name {control_message(found)}",
+                )
+            )
         if str(col).startswith("Unnamed: "):
             problems.append(Problem(name, 1, None, "a header cell is blank; name every column"))
         elif re.fullmatch(r".+\.\d+", str(col)) and str(col).rsplit(".", 1)[0] in frame.columns:
@@ -942,7 +991,11 @@ def partnership_record(partnership: Mapping[str, object]) -> dict[str, str]:
     started = partnership.get("started")
     if hasattr(started, "strftime"):
         record["started"] = started.strftime("%Y-%m-%d")  # type: ignore[union-attr]
-    # Otherwise `started` is written as typed: 2019, 2019-03 or 2019-03-14.
+    elif isinstance(started, str) and started.strip():
+        # Otherwise `started` is kept as typed, spaces too, so that ' 2019 ' is refused
+        # with its cell (as placement dates are, and as the Data page's cell check does)
+        # rather than changed silently.
+        record["started"] = started
     if "partners" in record:
         names = [p.strip() for p in record["partners"].replace("\n", ";").split(";")]
         record["partners"] = "; ".join(p for p in names if p)

@@ -65,10 +65,16 @@ PARTIAL_DATE_RE = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 PARTIAL_DATE_INPUT_RE = r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$"
 #: What a partial date should look like, for messages and forms.
 PARTIAL_DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
+#: The years a date may have, in a file and in an import alike (`started` and placement
+#: dates): a four-digit number outside is taken for a typing mistake, not a year.
+YEARS = range(1800, 2201)
 #: The note added to a dropped partnership's problem when placements refer to it.
 LEFT_OUT_NOTE = re.compile(
     r"; (?:its|their) (?:\d+ )?placements? (?:is|are) left out until this is fixed$"
 )
+#: Key of a raw frame's `attrs` listing rows the reader left out (too many cells), as
+#: (spreadsheet row, {column: cell}): what refers to them is left out quietly.
+DROPPED_ROWS = "dropped_rows"
 #: Row numbers as a spreadsheet shows them: the header is row 1, data starts at row 2.
 FIRST_DATA_ROW = 2
 #: Never list more than this many problems of one kind; a summary line says how many more.
@@ -573,7 +579,8 @@ def _check_dates(
     blank = distinct.eq("").to_numpy()
     shaped = distinct.str.fullmatch(DATE_RE).fillna(False).to_numpy(dtype=bool)
     parsed = pd.to_datetime(distinct.where(shaped), format="%Y-%m-%d", errors="coerce")
-    good = ~parsed.isna().to_numpy()
+    good = ~parsed.isna().to_numpy() & _in_years(distinct)
+    parsed = parsed.where(good)
     bad = (~good & ~blank if not required else ~good)[codes]
     if bad.any():
         values = distinct.to_numpy()[codes[bad]]
@@ -583,7 +590,7 @@ def _check_dates(
             rows[bad],
             column,
             (
-                f"{_short(v)} is not a date; expected YYYY-MM-DD, e.g. 2024-03-15"
+                _not_a_date(v, "YYYY-MM-DD, e.g. 2024-03-15")
                 if v
                 else f"{column} is blank; expected a date as YYYY-MM-DD"
                 for v in values
@@ -591,6 +598,22 @@ def _check_dates(
         )
     dates = pd.Series(parsed.to_numpy()[codes], index=series.index, name=series.name)
     return dates, ~bad
+
+
+def _in_years(values: pd.Series) -> np.ndarray:
+    """Which values start with a four-digit year in `YEARS` (the rest of them unchecked)."""
+    years = pd.to_numeric(values.str.slice(0, 4).where(values.str.match(r"\d{4}")), "coerce")
+    return years.between(YEARS.start, YEARS.stop - 1).fillna(False).to_numpy(dtype=bool)
+
+
+def _not_a_date(value: str, expected: str) -> str:
+    """Why a value is no date: its year is out of `YEARS`, or it is no date at all."""
+    if re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", value) and int(value[:4]) not in YEARS:
+        return (
+            f"{_short(value)} is not a date: the year is not from {YEARS.start} to "
+            f"{YEARS.stop - 1}; expected {expected}"
+        )
+    return f"{_short(value)} is not a date; expected {expected}"
 
 
 # ---- partial dates (a partnership's `started`) -------------------------------------------
@@ -608,7 +631,7 @@ def _partial_dates(values: pd.Series) -> np.ndarray:
         for v, ok in zip(text, shaped, strict=True)
     ]
     parsed = pd.to_datetime(pd.Series(full, dtype=object), format="%Y-%m-%d", errors="coerce")
-    return shaped & ~parsed.isna().to_numpy()
+    return shaped & ~parsed.isna().to_numpy() & _in_years(values.astype("str"))
 
 
 def partial_date_problem(value: str) -> str | None:
@@ -616,7 +639,7 @@ def partial_date_problem(value: str) -> str | None:
     value = value.strip()
     if not value or _partial_dates(pd.Series([value], dtype="str"))[0]:
         return None
-    return f"{_short(value)} is not a date; expected {PARTIAL_DATE_HINT}"
+    return _not_a_date(value, PARTIAL_DATE_HINT)
 
 
 def _check_partial_dates(
@@ -638,10 +661,7 @@ def _check_partial_dates(
             file,
             rows[bad],
             column,
-            (
-                f"{_short(v)} is not a date; expected {PARTIAL_DATE_HINT}"
-                for v in distinct.to_numpy()[codes[bad]]
-            ),
+            (_not_a_date(v, PARTIAL_DATE_HINT) for v in distinct.to_numpy()[codes[bad]]),
         )
     return bad
 
@@ -800,14 +820,23 @@ def left_out_partnerships(raw: pd.DataFrame, valid: pd.DataFrame) -> dict[str, i
     Their placements are left out with them, without a problem each: the
     partnership's own problem says how many (`note_left_out`).
     """
-    if len(raw) == len(valid) or "partnership_id" not in raw.columns:
+    dropped = _dropped_rows(raw, "partnership_id")
+    if (len(raw) == len(valid) and not dropped) or "partnership_id" not in raw.columns:
         return {}
     known = set(valid["partnership_id"])
     out: dict[str, int] = {}
-    for pid, row in zip(raw["partnership_id"], _row_numbers(raw), strict=True):
+    pairs = [*zip(raw["partnership_id"], _row_numbers(raw), strict=True), *dropped]
+    for pid, row in sorted(pairs, key=lambda pair: pair[1]):
         if pid and pid not in known:
             out.setdefault(str(pid), int(row))
     return out
+
+
+def _dropped_rows(raw: pd.DataFrame, column: str) -> list[tuple[str, int]]:
+    """(cell of `column`, spreadsheet row) of each row the reader left out (`DROPPED_ROWS`)."""
+    return [
+        (cells[column], row) for row, cells in raw.attrs.get(DROPPED_ROWS, ()) if cells.get(column)
+    ]
 
 
 def left_out_axes(raw: pd.DataFrame, axes: list[Axis]) -> dict[str, int]:
@@ -816,11 +845,13 @@ def left_out_axes(raw: pd.DataFrame, axes: list[Axis]) -> dict[str, int]:
     Their columns in placements.csv are left out with them, quietly: the axis' own
     problem says so.
     """
-    if "axis_id" not in raw.columns or len(raw) == len(axes):
+    dropped = _dropped_rows(raw, "axis_id")
+    if "axis_id" not in raw.columns or (len(raw) == len(axes) and not dropped):
         return {}
     known = {a.axis_id for a in axes}
     out: dict[str, int] = {}
-    for axis_id, row in zip(raw["axis_id"], _row_numbers(raw), strict=True):
+    pairs = [*zip(raw["axis_id"], _row_numbers(raw), strict=True), *dropped]
+    for axis_id, row in sorted(pairs, key=lambda pair: pair[1]):
         if axis_id and axis_id not in known and axis_id not in PLACEMENT_RESERVED:
             out.setdefault(str(axis_id), int(row))
     return out

@@ -350,3 +350,28 @@ def test_import_preview_shows_partial_starts_and_replaced_cells(app, tiny: Path)
     ]
     assert any("Replacing changes 1 cell(s)" in c.value for c in at.caption)
     assert import_button(at).label.endswith("1 duplicate placement(s) replaced")
+
+
+def test_a_semicolon_placements_file_moved_out_comes_back_through_the_import(
+    app, tiny: Path
+) -> None:
+    """The load problem's advice, followed in the app: move the file out, import it."""
+    import csv
+    import io
+
+    text = (tiny / "placements.csv").read_text()
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(csv.reader(io.StringIO(text)))
+    (tiny / "placements.csv").unlink()  # moved out of the data folder
+    at = app(tiny, PAGE)
+    at.file_uploader(key="imp_file_0").upload(
+        "placements-semicolons.csv", out.getvalue().encode(), "text/csv"
+    ).run()
+    assert not at.exception
+    go = next(b for b in at.button if b.label.startswith("Import:"))
+    assert go.label == "Import: 0 new partnership(s), 0 changed, 7 new placement(s)"
+    go.click().run()
+    assert not at.exception
+    ds = pp.load_dataset(tiny)
+    assert ds.problems == [] and len(ds.placements) == 7
+    assert (tiny / "placements.csv").read_text().splitlines()[0] == text.splitlines()[0]

@@ -289,6 +289,8 @@ def test_overview_says_what_a_dropped_partnership_takes_along(app, tmp_path: Pat
     assert problems["Problem"].tolist() == [
         "name is blank; every partnership needs a name",
         "placements.csv looks semicolon-separated (as Excel saves in many countries); this "
-        "folder needs comma-separated files: use Data → Import to bring it in",
+        "folder needs comma-separated files: move it out of the data folder (or rename it, "
+        "e.g. to placements-semicolons.csv), then bring it in with Data → Import (or python "
+        "-m plotting import), which writes a new placements.csv",
     ]
     assert not at.exception

@@ -161,3 +161,28 @@ def test_an_unexpected_failure_is_one_error_line(monkeypatch, capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith("error: validate failed:") and "something nobody planned for" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["axes.csv", "partnerships.csv", "placements.csv"])
+def test_a_folder_in_place_of_a_data_file_is_a_located_problem(tmp_path: Path, name: str) -> None:
+    folder = write_dataset(tmp_path / "d")
+    (folder / name).unlink()
+    (folder / name).mkdir()
+    out = run("validate", "--data", str(folder))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert out.stdout.splitlines() == [
+        f"{name}: {name} is a folder, not a file; put the CSV file there"
+    ]
+    assert out.stderr == f"{folder}: 1 problem(s) found in {name}\n"
+
+
+def test_the_summary_names_only_the_files_with_problems(tmp_path: Path) -> None:
+    folder = write_dataset(
+        tmp_path / "d", placements=PLACEMENTS + "alpha,2024-13-01,public,actual,1,1,1,,x\n"
+    )
+    out = run("validate", "--data", str(folder))
+    assert out.returncode == 1
+    assert out.stderr == f"{folder}: 1 problem(s) found in placements.csv\n"
+    (folder / "axes.csv").write_text("axis_id,low_pole,high_pole\nBad Id,a,b\n")
+    out = run("validate", "--data", str(folder))
+    assert out.stderr.endswith("problem(s) found in axes.csv, placements.csv\n"), out.stderr

@@ -427,8 +427,8 @@ def _bad_partial_date(value: str) -> bool:
         return False
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         return True
-    if value.startswith("0000"):  # pandas, like ISO 8601, knows a year 0
-        value = "2000" + value[4:]
+    if int(value[:4]) not in validation.YEARS:  # 1800 to 2200, as the importer reads
+        return True
     try:
         dt.date.fromisoformat({4: value + "-01-01", 7: value + "-01"}.get(len(value), value))
     except ValueError:

@@ -906,3 +906,67 @@ def test_cli_check_speaks_command_line(tiny: Path, tmp_path: Path) -> None:
     assert "check: The column 'Code'" in out.stdout
     assert "not in the file" not in out.stdout + out.stderr
     assert "--confirm" in out.stderr and "--mapping" in out.stderr
+
+
+# ---- the importer and the validator agree on dates --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019-03-14T00:00:00",
+        "2019-03-14 00:00:00",
+        "2019-03-14T00:00:00.000",
+        "2019-03-14 00:00",
+        "14/03/2019 00:00:00",
+    ],
+)
+def test_a_date_written_as_a_midnight_timestamp_is_that_day(text: str) -> None:
+    """pandas writes a date column of timestamps so ('2019-03-14 00:00:00'), as do
+    JSON-minded tools with a 'T'."""
+    assert clean_date(text) == "2019-03-14"
+    assert clean_partial_date(text) == "2019-03-14"
+
+
+@pytest.mark.parametrize("text", ["2019-03-14T10:30:00", "2019-03-14 12:00"])
+def test_a_timestamp_with_a_time_of_day_is_not_taken_for_a_day(text: str) -> None:
+    assert clean_date(text) is None
+    assert clean_partial_date(text) is None
+
+
+def test_the_importer_takes_the_validators_years() -> None:
+    assert pp.importer.YEARS is pp.validation.YEARS
+
+
+@pytest.mark.parametrize(
+    "year", [1500, 1799, 1800, 1899, 1900, 2026, 2199, 2200, 2201, 2262, 2263, 9999]
+)
+def test_importer_and_validator_agree_on_which_years_are_dates(tiny: Path, year: int) -> None:
+    """A year the importer reads loads without a problem; one it refuses, the file refuses."""
+    from plotting.validation import partial_date_problem
+
+    for written in (f"{year}", f"{year}-03", f"{year}-03-14", f"14/03/{year}"):
+        imported = clean_partial_date(written)
+        stored = written if "/" not in written else f"{year}-03-14"
+        assert (imported is not None) == (partial_date_problem(stored) is None), written
+    lines = ["Name,Started", f"Then,{year}-03"]
+    source = read_source("starts.csv", "\n".join(lines).encode())
+    plan = plan_import(tiny, source, {"name": "Name", "started": "Started"})
+    if year in pp.validation.YEARS:
+        assert plan.problems == []
+        commit_import(tiny, plan, user="tester")
+        assert pp.load_dataset(tiny).problems == []
+    else:
+        assert [(p.row, p.column) for p in plan.problems] == [(2, "Started")]
+    # Placement dates: the same years.
+    folder_date = f"{year}-03-14"
+    (tiny / "placements.csv").write_text(
+        (tiny / "placements.csv").read_text() + f"alpha,{folder_date},public,actual,1,1,1,,\n"
+    )
+    problems = pp.load_dataset(tiny).problems
+    assert (problems == []) == (clean_date(folder_date) is not None)
+    if problems:
+        assert [str(p) for p in problems] == [
+            f"placements.csv, row 9, column 'date': '{folder_date}' is not a date: the year "
+            "is not from 1800 to 2200; expected YYYY-MM-DD, e.g. 2024-03-15"
+        ]

@@ -347,7 +347,9 @@ def test_a_semicolon_or_tab_file_says_so(
     folder = write_dataset(tmp_path / "d", placements=text)
     assert messages(pp.load_dataset(folder)) == [
         f"placements.csv, row 1: placements.csv looks {word}-separated (as Excel saves in many "
-        "countries); this folder needs comma-separated files: use Data → Import to bring it in"
+        "countries); this folder needs comma-separated files: move it out of the data folder "
+        f"(or rename it, e.g. to placements-{word}s.csv), then bring it in with Data → Import "
+        "(or python -m plotting import), which writes a new placements.csv"
     ]
 
 
@@ -552,9 +554,16 @@ def test_an_unreadable_reference_file_is_the_only_problem(tmp_path: Path, name: 
     texts = {"axes.csv": AXES, "partnerships.csv": PARTNERSHIPS}
     key = name.removesuffix(".csv")
     folder = write_dataset(tmp_path / "d", **{key: texts[name].replace(",", ";")})
+    advice = {
+        "axes.csv": "open it in your spreadsheet program and save it as 'CSV UTF-8 (comma "
+        "delimited)'",
+        "partnerships.csv": "move it out of the data folder (or rename it, e.g. to "
+        "partnerships-semicolons.csv), then bring it in with Data → Import (or python -m "
+        "plotting import), which writes a new partnerships.csv",
+    }[name]
     assert messages(pp.load_dataset(folder)) == [
         f"{name}, row 1: {name} looks semicolon-separated (as Excel saves in many countries); "
-        "this folder needs comma-separated files: use Data → Import to bring it in"
+        f"this folder needs comma-separated files: {advice}"
     ]
 
 
@@ -592,3 +601,172 @@ def test_placements_of_partnerships_only_counted_in_a_summary_are_counted_there(
         "partnerships.csv, row 2, column 'name': name is blank; every partnership needs a name; "
         "its 4 placements are left out until this is fixed",
     ]
+
+
+# ---- rows left out for too many cells take along what refers to them ---------------------------
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "fast path"])
+def test_a_long_partnership_row_takes_its_placements_along_in_one_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large: bool
+) -> None:
+    if large:
+        monkeypatch.setattr(storage, "FAST_READ_MIN_BYTES", 0)
+    lines = PARTNERSHIPS.splitlines()
+    lines[1] += ",one cell too many"  # alpha, row 2: four placements refer to it
+    folder = write_dataset(tmp_path / "d", partnerships="\n".join(lines) + "\n")
+    ds = pp.load_dataset(folder)
+    assert messages(ds) == [
+        "partnerships.csv, row 2: row has 10 cells but the header has 9 columns (the extra: "
+        "'one cell too many'); a cell may hold a comma without quotes around it, or a column "
+        "lacks its header; its 4 placements are left out until this is fixed"
+    ]
+    assert sorted(ds.partnerships["partnership_id"]) == ["beta", "gamma"]
+    assert sorted(set(ds.placements["partnership_id"])) == ["beta", "gamma"]
+
+
+def test_a_long_row_in_the_sample_data_is_its_only_problem(tmp_path: Path) -> None:
+    """The reviewer's case: one extra cell in row 3 of the sample's partnerships.csv."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    sample = Path(__file__).resolve().parents[2] / "data"
+    for name in ("axes.csv", "partnerships.csv", "placements.csv"):
+        (folder / name).write_bytes((sample / name).read_bytes())
+    lines = (folder / "partnerships.csv").read_text().split("\n")
+    lines[2] += ",extra"
+    (folder / "partnerships.csv").write_text("\n".join(lines))
+    ds = pp.load_dataset(folder)
+    assert len(ds.problems) == 1
+    assert ds.problems[0].row == 3
+    assert ds.problems[0].message.endswith("placements are left out until this is fixed")
+
+
+def test_a_long_axis_row_takes_its_column_along_in_one_problem(tmp_path: Path) -> None:
+    axes = AXES.replace("How partners work together", "How partners work, together", 1)
+    ds = pp.load_dataset(write_dataset(tmp_path / "d", axes=axes))
+    assert messages(ds) == [
+        "axes.csv, row 4: row has 5 cells but the header has 4 columns (the extra: "
+        "' together'); a cell may hold a comma without quotes around it, or a column lacks "
+        "its header; its column in placements.csv is left out until this is fixed"
+    ]
+    assert ds.axis_ids == ["delivery_policy", "regulation_innovation"]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "fast path"])
+@pytest.mark.parametrize("char", ["\x07", "\x00", "\x7f", "\ufffe"])
+def test_a_control_character_in_a_header_cell_is_one_located_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, char: str, large: bool
+) -> None:
+    if large:
+        monkeypatch.setattr(storage, "FAST_READ_MIN_BYTES", 0)
+    header, rest = PARTNERSHIPS.split("\n", 1)
+    text = f"{header},no{char}tes\n" + "".join(line + ",x\n" for line in rest.splitlines())
+    ds = pp.load_dataset(write_dataset(tmp_path / "d", partnerships=text))
+    assert messages(ds) == [
+        "partnerships.csv, row 1, column 'notes': the column name contains a control "
+        f"character U+{ord(char):04X} that no spreadsheet shows; delete it"
+    ]
+    assert len(ds.partnerships) == 3
+
+
+# ---- a started with surrounding spaces is refused everywhere, never changed ---------------------
+
+SPACED = [" 2019 ", "2019 ", " 2019-03", "2019-03-14\t"]
+
+
+def _spaced_problem(value: str, row: int) -> list[str]:
+    return [
+        f"partnerships.csv, row {row}, column 'started': {value!r} is not a date; "
+        "expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2019-03"
+    ]
+
+
+@pytest.mark.parametrize("value", SPACED)
+def test_a_spaced_started_is_refused_on_load(tmp_path: Path, value: str) -> None:
+    folder = write_dataset(tmp_path / "d", partnerships=with_started(value))
+    assert messages(pp.load_dataset(folder)) == _spaced_problem(value, 2)
+
+
+@pytest.mark.parametrize("value", SPACED)
+def test_a_new_partnership_with_a_spaced_started_is_refused(tiny: Path, value: str) -> None:
+    with pytest.raises(pp.DataError) as err:
+        pp.add_partnership(tiny, {"partnership_id": "delta", "name": "D", "started": value})
+    assert [str(p) for p in err.value.problems] == _spaced_problem(value, 5)
+    assert (tiny / "partnerships.csv").read_text() == PARTNERSHIPS
+
+
+@pytest.mark.parametrize("value", SPACED)
+def test_an_edit_to_a_spaced_started_is_refused(tiny: Path, value: str) -> None:
+    assert _edit_alpha(tiny, started=value) == _spaced_problem(value, 2)
+    # The Data page's way: its edited table turned into ops, as the page does.
+    table = changes.load_tables(tiny)[PARTNERSHIPS_FILE]
+    edited = table.frame()
+    edited.loc[0, "started"] = value
+    ops = changes.table_ops(PARTNERSHIPS_FILE, table, edited)
+    assert [op.after["started"] for op in ops] == [value]
+    with pytest.raises(pp.DataError) as err:
+        changes.commit(tiny, ops, action="Edited partnerships.csv", user="tester")
+    assert [str(p) for p in err.value.problems] == _spaced_problem(value, 2)
+    assert (tiny / "partnerships.csv").read_text() == PARTNERSHIPS
+
+
+def test_a_blank_started_of_spaces_is_blank(tiny: Path) -> None:
+    record = pp.add_partnership(tiny, {"partnership_id": "delta", "name": "D", "started": "  "})
+    assert record["started"] == ""
+
+
+# ---- a semicolon-separated data file: the advice, followed literally, brings it in -------------
+
+
+def _semicolons(text: str) -> str:
+    """A CSV text as Excel saves it where the comma is the decimal mark."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(csv.reader(io.StringIO(text)))
+    return out.getvalue().replace("1.5", "1,5").replace("2.5", "2,5")
+
+
+@pytest.mark.parametrize("name", [PLACEMENTS_FILE, PARTNERSHIPS_FILE])
+def test_following_the_separator_advice_loads_the_data(tmp_path: Path, name: str) -> None:
+    from plotting.importer import EXTRA, commit_import, guess_mapping, plan_import, read_source
+
+    original = {PLACEMENTS_FILE: PLACEMENTS, PARTNERSHIPS_FILE: PARTNERSHIPS}[name]
+    key = name.removesuffix(".csv")
+    folder = write_dataset(tmp_path / "d", **{key: _semicolons(original)})
+    before = pp.load_dataset(folder)
+    (problem,) = before.problems
+    # Importing the file where it is cannot work: the import says what to do instead.
+    source = read_source(name, (folder / name).read_bytes())
+    mapping = guess_mapping(list(source.frame.columns), before.axes)
+    plan = plan_import(folder, source, mapping)
+    assert [str(p) for p in plan.problems] == [str(problem)]
+    # "move it out of the data folder (or rename it …)"
+    moved = folder / f"{key}-semicolons.csv"
+    (folder / name).rename(moved)
+    # "then bring it in with Data → Import", keeping its extra columns (region)
+    source = read_source(moved.name, moved.read_bytes())
+    mapping = guess_mapping(list(source.frame.columns), before.axes)
+    mapping |= {f"{EXTRA}{c}": c for c in source.frame.columns if c not in mapping.values()}
+    plan = plan_import(folder, source, mapping)
+    assert plan.problems == []
+    commit_import(folder, plan, user="tester")
+    after = pp.load_dataset(folder)
+    assert after.problems == []
+    assert len(after.placements) == 7 and len(after.partnerships) == 3
+    expected = pp.load_dataset(write_dataset(tmp_path / "e"))
+    columns = [c for c in expected.placements.columns if c != "_row"]
+    pd.testing.assert_frame_equal(
+        after.placements[columns]
+        .sort_values(["partnership_id", "date", "perspective", "kind"])
+        .reset_index(drop=True),
+        expected.placements[columns]
+        .sort_values(["partnership_id", "date", "perspective", "kind"])
+        .reset_index(drop=True),
+        check_like=True,
+    )
+    if name == PARTNERSHIPS_FILE:
+        table = after.partnerships.set_index("partnership_id")
+        assert table.loc["alpha", "region"] == "East Africa"
+        assert table.loc["alpha", "description"] == 'Kiosks, pipes and "policy" work'
