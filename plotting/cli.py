@@ -269,7 +269,8 @@ def _export(args: argparse.Namespace) -> int:
     dataset = load_dataset(folder)
     if dataset.problems:
         print(
-            f"warning: {len(dataset.problems)} problem(s) in {folder}; exporting the valid rows "
+            f"warning: {len(dataset.problems)} problem(s) in {folder}; exporting what can be "
+            "read: bad cells left blank, rows without what they need left out "
             "(run `python -m plotting validate` for the list)",
             file=sys.stderr,
         )

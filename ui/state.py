@@ -115,7 +115,9 @@ def show_problems(problems: list[pp.Problem], *, expanded: bool = False) -> None
         return
     noun = "problem" if len(problems) == 1 else "problems"
     with st.expander(
-        f"⚠️ {len(problems)} {noun} in the data — the app uses the valid rows", expanded=expanded
+        f"⚠️ {len(problems)} {noun} in the data — the app shows what it can read: a bad "
+        "cell is left blank, a row without what it needs is left out",
+        expanded=expanded,
     ):
         st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
 
