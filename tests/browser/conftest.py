@@ -41,6 +41,18 @@ def browser_context_args() -> dict:
     return {"viewport": {"width": 1440, "height": 1800}, "device_scale_factor": 1}
 
 
+#: Every page of the app: (URL path, its title), in the order of the navigation.
+PAGES = (
+    ("", "Plotting Partnerships"),
+    ("plot", "Plot a partnership"),
+    ("portfolio", "Portfolio"),
+    ("partnership", "Course & perspectives"),
+    ("compare", "Compare"),
+    ("present", "Present"),
+    ("data", "Data"),
+)
+
+
 @dataclass
 class Server:
     """A running app: its URL and the data folder it serves."""

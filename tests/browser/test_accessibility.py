@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
+    PAGES,
     ROOT,
     Server,
     start_server,
@@ -190,16 +191,7 @@ def test_headings_go_in_order(page: Page, server: Server) -> None:
     axe-core calls a jump only "moderate", so the scan above lets it pass: this test keeps
     new sections from coming back as st.subheader (h3) straight under the title.
     """
-    pages = [
-        ("", "Plotting Partnerships"),
-        ("plot", "Plot a partnership"),
-        ("portfolio", "Portfolio"),
-        ("partnership", "Course & perspectives"),
-        ("compare", "Compare"),
-        ("present", "Present"),
-        ("data", "Data"),
-    ]
-    for path, title in pages:
+    for path, title in PAGES:
         page.goto(f"{server.url}/{path}")
         wait_ready(page, title)
         levels = (

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page, Request, expect
 
-from tests.browser.conftest import Server, wait_chart, wait_ready
+from tests.browser.conftest import PAGES, Server, wait_chart, wait_ready
 
 
 def main(page: Page):
@@ -24,16 +24,7 @@ def test_every_request_goes_to_the_app_itself(page: Page, server: Server) -> Non
     page.context.on("request", record)  # also workers and prefetches of the context
     own = urlparse(server.url).netloc
 
-    pages = [
-        ("", "Plotting Partnerships"),
-        ("plot", "Plot a partnership"),
-        ("portfolio", "Portfolio"),
-        ("partnership", "Course & perspectives"),
-        ("compare", "Compare"),
-        ("present", "Present"),
-        ("data", "Data"),
-    ]
-    for path, title in pages:
+    for path, title in PAGES:
         page.goto(f"{server.url}/{path}")
         wait_ready(page, title)
         expanders = main(page).locator('[data-testid="stExpander"] details:not([open]) > summary')
