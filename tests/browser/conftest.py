@@ -103,3 +103,22 @@ def wait_chart(page, index: int = 0, timeout: float = 30_000):
     chart = page.locator('[data-testid="stPlotlyChart"]').nth(index)
     chart.locator(".main-svg").first.wait_for(timeout=timeout)
     return chart
+
+
+def main(page):
+    """The page's main area (the sidebar repeats page titles: look things up in here)."""
+    return page.locator('[data-testid="stMain"]')
+
+
+def warm_up(server: Server, browser) -> None:
+    """Open the front page once in a throw-away context.
+
+    A fresh server learns its page list from the entry point (deep links before that are
+    taken for legacy pages), and the first chart click of a fresh server can be lost.
+    """
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url)
+    wait_ready(page, "Plotting Partnerships")
+    page.locator('[data-testid="stSidebar"]').get_by_text("Map axes").wait_for()
+    context.close()

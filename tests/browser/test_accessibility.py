@@ -17,18 +17,16 @@ from tests.browser.conftest import (
     PAGES,
     ROOT,
     Server,
+    main,
     start_server,
     stop_server,
     wait_chart,
     wait_ready,
+    warm_up,
 )
 
 #: Impacts that fail the test; "moderate" and "minor" ones are printed but allowed.
 BLOCKING = ("critical", "serious")
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
 
 
 def open_expanders(page: Page) -> None:
@@ -123,11 +121,7 @@ def axe() -> Axe:
 @pytest.fixture(scope="module", autouse=True)
 def warm(server: Server, browser) -> None:
     """Open the front page once, so the server knows its page list before deep links."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server.url)
-    wait_ready(page, "Plotting Partnerships")
-    context.close()
+    warm_up(server, browser)
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,11 @@ from playwright.sync_api import Page, expect
 
 import plotting as pp
 from plotting import course as cr
-from tests.browser.conftest import Server, wait_ready
+from tests.browser.conftest import Server, main, wait_ready
 
 DODOMA = "dodoma-hygiene-alliance"
 DODOMA_NAME = "Dodoma Handwashing Behaviour Change Alliance"
 NAKURU_NAME = "Nakuru Informal Settlements Water Kiosk Partnership"
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
 
 
 def chart(page: Page, key: str):

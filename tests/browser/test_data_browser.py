@@ -9,16 +9,12 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import Server, wait_ready
+from tests.browser.conftest import Server, main, wait_ready
 
 EURO = (
     "partnership_id;date;perspective;kind;delivery_policy;regulation_innovation;note\r\n"
     "nakuru-water-kiosks ;15.03.2026;donor;actual;2,5;-1;Imported from Excel\r\n"
 ).encode("cp1252")
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
 
 
 def rows(server: Server, name: str) -> list[dict[str, str]]:

@@ -8,11 +8,7 @@ import io
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, wait_chart, wait_ready
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
+from tests.browser.conftest import Server, main, wait_chart, wait_ready
 
 
 def choose(page: Page, key: str, option: str, wait: bool = True) -> None:

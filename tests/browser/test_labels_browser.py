@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.conftest import Server, wait_chart, wait_ready
+from tests.browser.conftest import Server, wait_chart, wait_ready, warm_up
 
 LAKE = "lake-victoria-small-towns"
 DHAKA = "dhaka-fsm-venture"
@@ -50,11 +50,7 @@ def _check(drawn: dict) -> None:
 @pytest.fixture(scope="module", autouse=True)
 def warm(server: Server, browser: Browser) -> None:
     """Open the front page once, so the server knows its page list."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server.url)
-    wait_ready(page)
-    context.close()
+    warm_up(server, browser)
 
 
 def test_pole_names_stay_apart_on_a_phone(server: Server, browser: Browser) -> None:

@@ -9,11 +9,7 @@ import io
 from playwright.sync_api import Page, expect
 
 from plotting.figures import RANGE
-from tests.browser.conftest import Server, wait_chart, wait_ready
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
+from tests.browser.conftest import Server, main, wait_chart, wait_ready
 
 
 def trace(page: Page, name: str, chart: int = 0) -> dict | None:

@@ -7,11 +7,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page, Request, expect
 
-from tests.browser.conftest import PAGES, Server, wait_chart, wait_ready
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
+from tests.browser.conftest import PAGES, Server, main, wait_chart, wait_ready
 
 
 def test_every_request_goes_to_the_app_itself(page: Page, server: Server) -> None:

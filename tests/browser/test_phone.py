@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from plotting.figures import RANGE
-from tests.browser.conftest import Server, wait_chart, wait_ready
+from tests.browser.conftest import Server, main, wait_chart, wait_ready, warm_up
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -23,11 +23,7 @@ PHONE = {
 @pytest.fixture(scope="module", autouse=True)
 def warm(server: Server, browser: Browser) -> None:
     """Open the front page once: the first chart click of a fresh server can be lost."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server.url)
-    wait_ready(page, "Plotting Partnerships")
-    context.close()
+    warm_up(server, browser)
 
 
 @pytest.fixture
@@ -35,10 +31,6 @@ def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(**PHONE)
     yield context.new_page()
     context.close()
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
 
 
 def slider(page: Page, key: str):

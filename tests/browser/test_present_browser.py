@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from pptx import Presentation
 
 from plotting import export
-from tests.browser.conftest import Server, wait_chart, wait_ready
+from tests.browser.conftest import Server, main, wait_chart, wait_ready, warm_up
 
 DHAKA = "dhaka-fsm-venture"
 LAKE = "lake-victoria-small-towns"
@@ -27,16 +27,7 @@ def warm(server: Server, browser: Browser) -> None:
     On a server that has never run the entry point, Streamlit treats a deep link into
     the `pages/` folder as a legacy page (see the report on issue 5).
     """
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server.url)
-    wait_ready(page)
-    page.locator('[data-testid="stSidebar"]').get_by_text("Map axes").wait_for()
-    context.close()
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
+    warm_up(server, browser)
 
 
 def heading(page: Page) -> str:

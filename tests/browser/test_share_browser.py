@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from plotting.figures import RANGE
-from tests.browser.conftest import Server, wait_chart, wait_ready
+from tests.browser.conftest import Server, main, wait_chart, wait_ready, warm_up
 
 LAKE = "lake-victoria-small-towns"
 LAKE_NAME = "Lake Victoria Small Towns Water Alliance"
@@ -19,16 +19,7 @@ DHAKA_NAME = "Dhaka Peri-Urban Faecal Sludge Joint Venture"
 @pytest.fixture(scope="module", autouse=True)
 def warm(server: Server, browser: Browser) -> None:
     """Open the front page once, so the server knows its pages (see test_present_browser)."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server.url)
-    wait_ready(page)
-    page.locator('[data-testid="stSidebar"]').get_by_text("Map axes").wait_for()
-    context.close()
-
-
-def main(page: Page):
-    return page.locator('[data-testid="stMain"]')
+    warm_up(server, browser)
 
 
 def query(page: Page) -> dict[str, list[str]]:
