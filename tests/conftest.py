@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,16 @@ def sample_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "sample"
     shutil.copytree(SAMPLE, dest)
     return dest
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """`python -m plotting ARGS` from the repository, without PLOTTING_DATA_DIR (so data/
+    is the default), its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "plotting", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PLOTTING_DATA_DIR"},
+    )

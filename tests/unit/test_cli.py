@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PLACEMENTS, write_dataset
+from tests.conftest import PLACEMENTS, run_cli, write_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "plotting", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={k: v for k, v in os.environ.items() if k != "PLOTTING_DATA_DIR"},  # default: data/
-    )
+run = run_cli
 
 
 def test_validate_sample_data() -> None:

@@ -9,21 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PLACEMENTS, write_dataset
+from tests.conftest import PLACEMENTS, run_cli, write_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {k: v for k, v in os.environ.items() if k != "PLOTTING_DATA_DIR"}
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "plotting", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=ENV,
-    )
+run = run_cli
 
 
 def many_problems(folder: Path, n: int = 4000) -> Path:

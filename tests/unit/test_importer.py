@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ from plotting.importer import (
     read_source,
     save_mapping,
 )
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = [
@@ -323,14 +322,7 @@ def test_mappings_are_saved_and_reused(tiny: Path) -> None:
     }
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "plotting", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+cli = run_cli
 
 
 def test_cli_import_writes_and_reports(tiny: Path, tmp_path: Path) -> None:
